@@ -1,0 +1,46 @@
+import type { MessageContent, Reply } from './engine/types.js'
+
+export const CHANNEL_KINDS = ['webchat', 'telegram', 'whatsapp-baileys', 'whatsapp-cloud'] as const
+export type ChannelKind = (typeof CHANNEL_KINDS)[number]
+
+/** One message from a citizen, whatever the platform. */
+export type InboundMessage = {
+  channel: ChannelKind
+  /** the platform's id for this message: the key for dedupe */
+  externalId: string
+  from: {
+    /** chat id, phone number or web conversation id: personal data, never logged */
+    channelUserId: string
+    displayName?: string
+    /** the language the platform reports for the user, when it does */
+    locale?: string
+  }
+  receivedAt: Date
+  content: MessageContent
+}
+
+export type DeliveryResult =
+  | { ok: true; externalId?: string }
+  /** `permanent`: retrying cannot help (blocked bot, unknown chat) */
+  | { ok: false; permanent: boolean; error: string }
+
+/** What the runtime answers for one inbound message. */
+export type HandleResult = { duplicate: boolean; replies: Reply[] }
+
+export type InboundHandler = (message: InboundMessage) => Promise<HandleResult>
+
+/** A chat platform, behind one small interface. */
+export type Channel = {
+  kind: ChannelKind
+  /** messages per second this channel may send in total; the outbox paces to it */
+  ratePerSecond: number
+  /**
+   * true when the replies to an inbound message go back in the same request (web chat): the
+   * runtime then records them as already sent instead of queueing them.
+   */
+  inlineReplies: boolean
+  send: (address: string, reply: Reply) => Promise<DeliveryResult>
+  /** begins receiving (long polling, sockets); webhook channels mount routes instead */
+  start?: (handle: InboundHandler) => Promise<void>
+  stop?: () => Promise<void>
+}

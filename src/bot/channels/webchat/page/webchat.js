@@ -1,0 +1,459 @@
+// Diálogo web chat. Plain browser JS, no build step, no external resources (works offline).
+// Written to ES2017 so older kiosk browsers run it (no ?. or ??).
+(function () {
+  'use strict'
+
+  // Relative, so the page also works behind a reverse proxy path prefix.
+  var ENDPOINT = 'webchat/messages'
+  var POLL_MS = 4000
+  var REQUEST_TIMEOUT_MS = 25000 // a hung kiosk connection must not block the queue forever
+  var MAX_BACKOFF_MS = 30000
+  var MAX_SERVER_ERROR_TRIES = 5 // a plain 500 may be a bug: stop retrying it eventually
+  var MAX_STORED_ENTRIES = 200 // sessionStorage is small (~5 MB) and shared with the origin
+  var KEY_CONVERSATION = 'dialogo.conversationId' // localStorage: survives reloads and new tabs
+  var KEY_HISTORY = 'dialogo.history' // sessionStorage: what this tab showed
+  var KEY_OUTBOX = 'dialogo.outbox' // sessionStorage: typed messages not yet accepted by the server
+  var KEY_DRAFT = 'dialogo.draft' // sessionStorage: the text field, so a reload does not lose it
+
+  var log = document.getElementById('log')
+  var form = document.getElementById('composer')
+  var input = document.getElementById('message')
+  var statusEl = document.getElementById('status')
+  var newButton = document.getElementById('new-conversation')
+
+  // ------------------------------------------------------------ storage
+  // Storage can throw (private mode, disabled by policy, quota); fall back to memory so the
+  // chat still works for the life of the page.
+  var memory = {}
+  function load(area, key) {
+    try {
+      var raw = window[area].getItem(key)
+      if (raw !== null) return JSON.parse(raw)
+    } catch (e) { /* fall through to memory */ }
+    return Object.prototype.hasOwnProperty.call(memory, key) ? memory[key] : null
+  }
+  function save(area, key, value) {
+    memory[key] = value
+    try { window[area].setItem(key, JSON.stringify(value)) } catch (e) { /* memory only */ }
+  }
+  function forget(area, key) {
+    delete memory[key]
+    try { window[area].removeItem(key) } catch (e) { /* nothing stored */ }
+  }
+
+  // crypto.randomUUID only exists in secure contexts; a kiosk may load the page over plain http
+  // on the local network, where getRandomValues still works.
+  function uuid() {
+    if (window.crypto && typeof crypto.randomUUID === 'function') {
+      try { return crypto.randomUUID() } catch (e) { /* insecure context */ }
+    }
+    var b = crypto.getRandomValues(new Uint8Array(16))
+    b[6] = (b[6] & 0x0f) | 0x40
+    b[8] = (b[8] & 0x3f) | 0x80
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1) }).join('')
+    return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20)
+  }
+
+  // ------------------------------------------------------------ state
+  var conversationId
+  var history // [{ who: 'bot'|'user'|'note', text, choices?, expects?, messageId?, state? }]
+  var outbox // [{ messageId, text?, choiceId?, silent? }] sent strictly in order
+  var generation = 0 // bumped by "Nueva conversación" so late answers for the old id are dropped
+  var sending = false
+  var pollInFlight = null
+  var pollTimer = null
+  var wake = null // cuts a retry wait short (back online, new conversation)
+  var aborters = [] // in-flight requests, aborted on "Nueva conversación"
+  var focusChoicesNext = false
+
+  function saveHistory() {
+    save('sessionStorage', KEY_HISTORY, { conversationId: conversationId, entries: history.slice(-MAX_STORED_ENTRIES) })
+  }
+  function saveOutbox() {
+    save('sessionStorage', KEY_OUTBOX, { conversationId: conversationId, items: outbox })
+  }
+
+  // ------------------------------------------------------------ rendering
+  // Server text only ever goes through textContent: it is never parsed as HTML.
+  function el(tag, className, text) {
+    var node = document.createElement(tag)
+    if (className) node.className = className
+    if (text !== undefined) node.textContent = text
+    return node
+  }
+
+  function render(entry, index) {
+    var wrap = el('div', 'msg msg-' + entry.who)
+    wrap.dataset.entry = String(index)
+    // who is speaking, for screen readers reading the log line by line
+    var who = entry.who === 'user' ? 'Usted dice:' : entry.who === 'bot' ? 'Diálogo dice:' : 'Aviso:'
+    wrap.appendChild(el('span', 'sr-only', who + ' '))
+    var bubble = el('p', 'bubble', entry.text)
+    if (entry.who === 'bot') bubble.dataset.testid = 'bot-message'
+    if (entry.who === 'user') bubble.dataset.testid = 'user-message'
+    wrap.appendChild(bubble)
+
+    if (entry.who === 'user') {
+      wrap.dataset.messageId = entry.messageId || ''
+      wrap.appendChild(el('span', 'meta'))
+      updateUserState(wrap, entry.state)
+    }
+
+    if (entry.who === 'bot' && entry.choices && entry.choices.length) {
+      var group = el('div', 'choices')
+      group.setAttribute('role', 'group')
+      group.setAttribute('aria-label', 'Opciones')
+      entry.choices.forEach(function (choice) {
+        var button = el('button', 'choice', choice.label)
+        button.type = 'button'
+        button.dataset.testid = 'choice'
+        button.addEventListener('click', function () { onChoice(index, choice) })
+        group.appendChild(button)
+      })
+      wrap.appendChild(group)
+    }
+    log.appendChild(wrap)
+  }
+
+  function updateUserState(wrap, state) {
+    wrap.classList.toggle('pending', state === 'pending')
+    wrap.classList.toggle('failed', state === 'failed')
+    wrap.querySelector('.meta').textContent =
+      state === 'pending' ? 'Enviando…' : state === 'failed' ? 'No se envió' : ''
+  }
+
+  // Only the latest set of choices is live, and only until the citizen answers (by button or
+  // by typing): an old menu pressed late would answer a question that is no longer asked.
+  function activeChoicesIndex() {
+    for (var i = history.length - 1; i >= 0; i--) {
+      if (history[i].who === 'user') return -1
+      if (history[i].who === 'bot' && history[i].choices && history[i].choices.length) return i
+    }
+    return -1
+  }
+
+  function refreshChoices() {
+    var active = activeChoicesIndex()
+    var buttons = log.querySelectorAll('button.choice')
+    for (var i = 0; i < buttons.length; i++) {
+      var wrap = buttons[i].closest('.msg')
+      buttons[i].disabled = Number(wrap.dataset.entry) !== active
+    }
+    return active
+  }
+
+  // The last question says what it expects; a numeric keyboard helps on phones.
+  function refreshInputMode() {
+    for (var i = history.length - 1; i >= 0; i--) {
+      if (history[i].who === 'bot') {
+        input.inputMode = history[i].expects === 'number' ? 'numeric' : 'text'
+        return
+      }
+    }
+  }
+
+  function scrollToEnd() {
+    log.scrollTop = log.scrollHeight
+  }
+
+  function add(entry) {
+    history.push(entry)
+    render(entry, history.length - 1)
+  }
+
+  function afterAdd() {
+    var active = refreshChoices()
+    refreshInputMode()
+    saveHistory()
+    scrollToEnd()
+    // After a button press focus sat on the log; hand it to the new options, unless the citizen
+    // has moved on to something else meanwhile.
+    if (focusChoicesNext && active >= 0) {
+      var current = document.activeElement
+      if (!current || current === document.body || current === log) {
+        var first = log.querySelector('[data-entry="' + active + '"] button.choice')
+        if (first) first.focus()
+      }
+    }
+    focusChoicesNext = false
+  }
+
+  function addBotReplies(replies) {
+    if (!replies.length) return
+    replies.forEach(function (r) {
+      add({ who: 'bot', text: r.text, choices: r.choices, expects: r.expects })
+    })
+    afterAdd()
+  }
+
+  function addNote(text) {
+    add({ who: 'note', text: text })
+    afterAdd()
+  }
+
+  function setUserState(messageId, state) {
+    history.forEach(function (entry) {
+      if (entry.who === 'user' && entry.messageId === messageId) entry.state = state
+    })
+    var wraps = log.querySelectorAll('.msg-user')
+    for (var i = 0; i < wraps.length; i++) {
+      if (wraps[i].dataset.messageId === messageId) updateUserState(wraps[i], state)
+    }
+    saveHistory()
+  }
+
+  function setReconnecting(on) {
+    var text = on ? 'reconectando…' : ''
+    if (statusEl.textContent !== text) statusEl.textContent = text
+  }
+
+  // ------------------------------------------------------------ server replies
+  // Accept only the documented shape; anything else is dropped rather than shown half-broken.
+  function normaliseReplies(body) {
+    var list = body && Array.isArray(body.replies) ? body.replies : []
+    return list
+      .filter(function (r) { return r && typeof r.text === 'string' })
+      .map(function (r) {
+        var choices = Array.isArray(r.choices)
+          ? r.choices.filter(function (c) {
+            return c && typeof c.id === 'string' && typeof c.label === 'string'
+          }).map(function (c) { return { id: c.id, label: c.label } })
+          : []
+        var reply = { text: r.text }
+        if (choices.length) reply.choices = choices
+        if (typeof r.expects === 'string') reply.expects = r.expects
+        return reply
+      })
+  }
+
+  async function problemText(res) {
+    try {
+      var p = await res.json()
+      if (p && typeof p.detail === 'string' && p.detail) return p.detail
+      if (p && typeof p.title === 'string' && p.title) return p.title
+    } catch (e) { /* not JSON */ }
+    return 'No pudimos procesar su mensaje (error ' + res.status + ').'
+  }
+
+  // fetch with a timeout; also abortable by "Nueva conversación". Rejects on network failure.
+  async function request(url, options) {
+    var controller = new AbortController()
+    aborters.push(controller)
+    var timer = setTimeout(function () { controller.abort() }, REQUEST_TIMEOUT_MS)
+    try {
+      options.signal = controller.signal
+      options.cache = 'no-store'
+      options.credentials = 'same-origin'
+      var res = await fetch(url, options)
+      // read the body inside the timeout too: a connection can die halfway through it
+      var body = res.ok && res.status !== 204 ? await res.json() : null
+      return { res: res, body: body }
+    } finally {
+      clearTimeout(timer)
+      aborters = aborters.filter(function (c) { return c !== controller })
+    }
+  }
+
+  function sleep(ms) {
+    return new Promise(function (resolve) {
+      var timer = setTimeout(done, ms)
+      function done() { clearTimeout(timer); if (wake === done) wake = null; resolve() }
+      wake = done
+    })
+  }
+
+  function backoff(attempt, res) {
+    var retryAfter = res && Number(res.headers.get('Retry-After'))
+    if (retryAfter > 0) return Math.min(retryAfter * 1000, MAX_BACKOFF_MS)
+    var base = Math.min(1000 * Math.pow(2, attempt), MAX_BACKOFF_MS)
+    return base / 2 + Math.random() * base / 2 // jitter, so many kiosks don't retry in step
+  }
+
+  // Worth retrying with the same messageId (the server dedupes on it).
+  function retryable(status, serverErrors) {
+    if (status === 408 || status === 425 || status === 429 || status === 502 || status === 503 || status === 504) return true
+    return status >= 500 && serverErrors < MAX_SERVER_ERROR_TRIES
+  }
+
+  // Delivers one message, retrying until the server answers. Resolves to { replies } or
+  // { error }, or null when the conversation was replaced meanwhile.
+  async function deliver(item, gen) {
+    var payload = { conversationId: conversationId, messageId: item.messageId }
+    if (item.text !== undefined) payload.text = item.text
+    if (item.choiceId !== undefined) payload.choiceId = item.choiceId
+    var attempt = 0
+    var serverErrors = 0
+    for (;;) {
+      // a poll answered before this message must be shown before this message's replies
+      if (pollInFlight) await pollInFlight
+      if (gen !== generation) return null
+      var result = null
+      try {
+        result = await request(ENDPOINT, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+          body: JSON.stringify(payload),
+        })
+      } catch (e) { /* network error, timeout or unreadable body: retry */ }
+      if (gen !== generation) return null
+      var res = result && result.res
+      if (res && res.ok) {
+        setReconnecting(false)
+        return { replies: normaliseReplies(result.body) }
+      }
+      if (res && res.status >= 500) serverErrors++
+      if (res && !retryable(res.status, serverErrors)) {
+        setReconnecting(false)
+        return { error: await problemText(res) }
+      }
+      setReconnecting(true)
+      await sleep(backoff(attempt++, res))
+    }
+  }
+
+  // Sends the outbox one message at a time, in order.
+  async function pump() {
+    if (sending) return
+    sending = true
+    var gen = generation
+    try {
+      while (outbox.length && gen === generation) {
+        var item = outbox[0]
+        var outcome = await deliver(item, gen)
+        if (!outcome || gen !== generation) return
+        outbox.shift()
+        saveOutbox()
+        if (outcome.replies) {
+          if (!item.silent) setUserState(item.messageId, 'sent')
+          addBotReplies(outcome.replies)
+        } else {
+          if (!item.silent) setUserState(item.messageId, 'failed')
+          // never lose what was typed: put it back if the field is free
+          if (item.text && !item.silent && !input.value) setDraft(item.text)
+          addNote(outcome.error)
+        }
+      }
+    } finally {
+      if (gen === generation) sending = false
+    }
+  }
+
+  function enqueue(item, shownText) {
+    item.messageId = uuid()
+    if (!item.silent) add({ who: 'user', text: shownText, messageId: item.messageId, state: 'pending' })
+    outbox.push(item)
+    saveOutbox() // before sending, so a reload mid-retry resends with the same messageId
+    if (!item.silent) afterAdd()
+    pump()
+  }
+
+  // ------------------------------------------------------------ polling
+  function schedulePoll() {
+    clearTimeout(pollTimer)
+    pollTimer = setTimeout(poll, POLL_MS)
+  }
+
+  async function poll() {
+    clearTimeout(pollTimer)
+    // while a POST is in flight its answer carries the news; hidden tabs don't need updates
+    if (pollInFlight || sending || outbox.length || document.visibilityState !== 'visible') {
+      schedulePoll()
+      return
+    }
+    var gen = generation
+    pollInFlight = (async function () {
+      try {
+        var url = ENDPOINT + '?conversationId=' + encodeURIComponent(conversationId)
+        var result = await request(url, { method: 'GET', headers: { Accept: 'application/json' } })
+        if (gen !== generation) return
+        if (!sending) setReconnecting(false)
+        if (result.res.ok) addBotReplies(normaliseReplies(result.body))
+      } catch (e) {
+        if (gen === generation && !sending) setReconnecting(true)
+      }
+    })()
+    try { await pollInFlight } finally {
+      pollInFlight = null
+      if (gen === generation) schedulePoll()
+    }
+  }
+
+  // ------------------------------------------------------------ user actions
+  function onChoice(index, choice) {
+    if (activeChoicesIndex() !== index) return // a late double tap on an old menu
+    // the pressed button is about to be disabled; keep focus somewhere sensible meanwhile
+    log.focus({ preventScroll: true })
+    enqueue({ choiceId: choice.id }, choice.label)
+    focusChoicesNext = true // after enqueue: showing the user's bubble resets it
+  }
+
+  function setDraft(text) {
+    input.value = text
+    save('sessionStorage', KEY_DRAFT, text)
+  }
+  input.addEventListener('input', function () { save('sessionStorage', KEY_DRAFT, input.value) })
+
+  form.addEventListener('submit', function (event) {
+    event.preventDefault()
+    var text = input.value.trim()
+    if (!text) { input.focus(); return }
+    setDraft('')
+    enqueue({ text: text }, text)
+    input.focus()
+  })
+
+  newButton.addEventListener('click', function () {
+    generation++
+    sending = false
+    aborters.forEach(function (c) { c.abort() })
+    aborters = []
+    if (wake) wake()
+    clearTimeout(pollTimer)
+    forget('localStorage', KEY_CONVERSATION)
+    forget('sessionStorage', KEY_HISTORY)
+    forget('sessionStorage', KEY_OUTBOX)
+    forget('sessionStorage', KEY_DRAFT)
+    // on a shared kiosk the next person must not see the previous one's words
+    log.textContent = ''
+    setReconnecting(false)
+    start()
+  })
+
+  // back online or back on screen: try at once rather than wait out the backoff
+  window.addEventListener('online', function () { if (wake) wake() })
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'visible') {
+      if (wake) wake()
+      poll()
+    }
+  })
+
+  // ------------------------------------------------------------ start
+  function start() {
+    conversationId = load('localStorage', KEY_CONVERSATION)
+    if (typeof conversationId !== 'string' || !conversationId) {
+      conversationId = uuid()
+      save('localStorage', KEY_CONVERSATION, conversationId)
+    }
+    // history and outbox belong to one conversation; another tab may have started a new one
+    var storedHistory = load('sessionStorage', KEY_HISTORY)
+    var storedOutbox = load('sessionStorage', KEY_OUTBOX)
+    var same = function (s) { return s && s.conversationId === conversationId }
+    history = same(storedHistory) && Array.isArray(storedHistory.entries) ? storedHistory.entries : []
+    outbox = same(storedOutbox) && Array.isArray(storedOutbox.items) ? storedOutbox.items : []
+    var draft = load('sessionStorage', KEY_DRAFT)
+    input.value = typeof draft === 'string' ? draft : ''
+
+    history.forEach(render)
+    refreshChoices()
+    refreshInputMode()
+    scrollToEnd()
+
+    // the bot answers any first message with its menu; "hola" is sent but not shown
+    if (!history.length && !outbox.length) enqueue({ text: 'hola', silent: true })
+    else pump()
+    schedulePoll()
+  }
+
+  start()
+})()

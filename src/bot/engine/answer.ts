@@ -1,0 +1,32 @@
+import type { Json, Reply } from './types.js'
+
+/**
+ * What reading a citizen's answer gave: a value to store (plus extra variables such as the label
+ * of a choice), or replies that say what was wrong. A wrong answer is data, not an exception.
+ */
+export type Answer =
+  | { ok: true; value: Json; extra: Record<string, Json> }
+  | {
+      ok: false
+      replies: Reply[]
+      /** option ids just offered back, so that a following "2" means the second of these */
+      offered?: string[]
+    }
+
+/** Session variable holding the ids of the last "did you mean" list; removed once answered. */
+export const OFFERED_VAR = '_offered'
+
+/** Forgets the last "did you mean" list: the numbers a citizen types refer to the full list again. */
+export function forgetOffered(vars: Record<string, Json>): void {
+  Reflect.deleteProperty(vars, OFFERED_VAR)
+}
+
+/** An accepted answer. */
+export function accepted(value: Json, extra: Record<string, Json> = {}): Answer {
+  return { ok: true, value, extra }
+}
+
+/** A refused answer, with what to tell the citizen. */
+export function refused(replies: Reply[], offered?: string[]): Answer {
+  return offered === undefined ? { ok: false, replies } : { ok: false, replies, offered }
+}

@@ -1,0 +1,33 @@
+import { sourceOptions, toChoices } from './choice-options.js'
+import type { EngineContext, FlowNode, Reply, Session } from './types.js'
+
+export type AskNode = Extract<FlowNode, { kind: 'ask' }>
+
+/** Renders a question: its prompt, the buttons it offers, and what kind of answer it expects. */
+export function questionReply(node: AskNode, session: Session, ctx: EngineContext): Reply {
+  const text = ctx.t(session.locale, node.prompt, session.vars)
+  const spec = node.input
+  switch (spec.type) {
+    case 'choice': {
+      const choices = toChoices(sourceOptions(spec.source, session, ctx).primary)
+      // an empty list is a catalog or flow mistake the citizen cannot get past
+      if (choices.length === 0) throw new Error(`question ${node.var} (${node.prompt}) has no options to offer`)
+      return { text, choices, expects: 'choice' }
+    }
+    case 'yesno':
+      return { text, choices: yesNoChoices(session, ctx), expects: 'yesno' }
+    case 'text':
+    case 'number':
+    case 'location':
+    case 'media':
+      return { text, expects: spec.type }
+  }
+}
+
+/** The two buttons of a yes/no question; their ids are what a button press sends back. */
+export function yesNoChoices(session: Session, ctx: EngineContext): Reply['choices'] {
+  return [
+    { id: 'yes', label: ctx.t(session.locale, 'engine.yes') },
+    { id: 'no', label: ctx.t(session.locale, 'engine.no') },
+  ]
+}

@@ -1,0 +1,108 @@
+import { accepted, refused, type Answer } from './answer.js'
+import { normalize } from './normalize.js'
+import { questionReply, type AskNode } from './question.js'
+import { readChoice } from './read-choice.js'
+import type { EngineContext, InputSpec, Json, MessageContent, Session } from './types.js'
+
+const YES = new Set(['si', 's', 'yes', 'y', 'yeah', 'yep', '1', 'claro', 'ok', 'okay', 'dale', 'correcto', 'confirmo',
+  'de acuerdo', 'esta bien', 'si claro', 'claro que si', 'si por favor', 'si gracias'])
+const NO = new Set(['no', 'n', 'nop', 'nope', '2', 'negativo', 'no gracias', 'todavia no', 'aun no'])
+/** thumbs and ticks: normalize() drops emoji, so they are read before it */
+const YES_EMOJI = ['👍', '✅', '✔']
+const NO_EMOJI = ['👎', '❌', '✖']
+/** what people answer to an optional photo or location they do not want to give */
+const SKIP = new Set(['no', 'n', 'saltar', 'salta', 'skip', 'omitir', 'paso', 'no tengo', 'no gracias', 'ninguno', 'ninguna',
+  'none', 'siguiente', 'next', 'continuar', 'seguir'])
+/** unsupported kinds with their own kind sentence; anything else gets the general one */
+const KNOWN_UNSUPPORTED = new Set(['sticker', 'contact', 'poll', 'reaction'])
+
+/** Reads the citizen's answer to a question: the value to store, or what to tell them. */
+export function readAnswer(node: AskNode, input: MessageContent, session: Session, ctx: EngineContext): Answer {
+  const spec = node.input
+  // a short word on what was wrong, then the same question again (buttons and all)
+  const problem = (key: string, vars?: Record<string, Json>): Answer =>
+    refused([{ text: ctx.t(session.locale, key, vars) }, questionReply(node, session, ctx)])
+
+  if (input.kind === 'unsupported') {
+    return problem(unsupportedKey(input.what))
+  }
+  switch (spec.type) {
+    case 'choice':
+      if (input.kind === 'text' || input.kind === 'choice') return readChoice(node.var, spec.source, input, session, ctx)
+      return problem(unexpected(input, spec))
+    case 'text': {
+      if (input.kind !== 'text') return problem(unexpected(input, spec))
+      const text = input.text.trim()
+      const length = [...text].length
+      if (length < spec.min) return problem('engine.invalid.tooShort', { min: spec.min, length })
+      if (length > spec.max) return problem('engine.invalid.tooLong', { max: spec.max, length })
+      return accepted(text)
+    }
+    case 'number': {
+      if (input.kind !== 'text') return problem(unexpected(input, spec))
+      const value = parseNumber(input.text)
+      if (value === undefined) return problem('engine.invalid.number')
+      const { min, max } = spec
+      if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
+        if (min !== undefined && max !== undefined) return problem('engine.invalid.numberBetween', { min, max })
+        if (min !== undefined) return problem('engine.invalid.numberAtLeast', { min })
+        return problem('engine.invalid.numberAtMost', { max: max ?? value })
+      }
+      return accepted(value)
+    }
+    case 'yesno': {
+      if (input.kind === 'choice' && (input.id === 'yes' || input.id === 'no')) return accepted(input.id === 'yes')
+      if (input.kind !== 'text') return problem(unexpected(input, spec))
+      const value = readYesNo(input.text)
+      return value === undefined ? problem('engine.invalid.yesno') : accepted(value)
+    }
+    case 'location':
+      if (input.kind === 'location') return accepted({ latitude: input.latitude, longitude: input.longitude })
+      if (input.kind === 'text' && spec.optional && SKIP.has(normalize(input.text))) return accepted(null)
+      return problem(unexpected(input, spec))
+    case 'media':
+      if (input.kind === 'media') {
+        return accepted({ media: input.media, ref: input.ref, mimeType: input.mimeType ?? null, size: input.size ?? null })
+      }
+      if (input.kind === 'text' && spec.optional && SKIP.has(normalize(input.text))) return accepted(null)
+      return problem(unexpected(input, spec))
+  }
+}
+
+/** The kind sentence for a message we cannot read yet (a sticker, a contact card ...). */
+export function unsupportedKey(what: string): string {
+  return `engine.unsupported.${KNOWN_UNSUPPORTED.has(what) ? what : 'other'}`
+}
+
+/** The kind sentence for an answer of the wrong kind: a photo where words were asked, ... */
+function unexpected(input: Exclude<MessageContent, { kind: 'unsupported' }>, spec: InputSpec): string {
+  switch (input.kind) {
+    case 'media':
+      return `engine.unexpected.${input.media}`
+    case 'location':
+      return 'engine.unexpected.location'
+    case 'choice':
+      return 'engine.unexpected.button'
+    case 'text': {
+      const optional = (spec.type === 'location' || spec.type === 'media') && spec.optional
+      return `engine.invalid.${spec.type}${optional ? 'OrSkip' : ''}`
+    }
+  }
+}
+
+/** "3", "3,5", "1 500": people write decimals with a comma and thousands with spaces. */
+function parseNumber(text: string): number | undefined {
+  const compact = text.trim().replace(/\s+/g, '').replace(',', '.')
+  return /^-?\d+(\.\d+)?$/.test(compact) ? Number(compact) : undefined
+}
+
+/** sí/si/s/yes/claro/ok/1 or no/n/2, whole answer only: "no sé" is neither. */
+export function readYesNo(text: string): boolean | undefined {
+  const trimmed = text.trim()
+  if (YES_EMOJI.some((emoji) => trimmed.startsWith(emoji))) return true
+  if (NO_EMOJI.some((emoji) => trimmed.startsWith(emoji))) return false
+  const normalized = normalize(trimmed)
+  if (YES.has(normalized)) return true
+  if (NO.has(normalized)) return false
+  return undefined
+}

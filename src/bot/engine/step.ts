@@ -1,0 +1,89 @@
+import { forgetOffered, OFFERED_VAR } from './answer.js'
+import { expiryNotice, isExpired } from './expiry.js'
+import { MENU_FLOW, parseGlobalCommand, runGlobalCommand } from './global-commands.js'
+import { readAnswer, unsupportedKey } from './read-answer.js'
+import { continueAt, currentNode, currentQuestion, goIdle, startFlow, type Turn } from './run.js'
+import type { EffectResult, EngineContext, Input, Json, MessageContent, Session, StepResult } from './types.js'
+
+/** every this many unusable answers in a row, remind the citizen of the way out */
+const RETRY_HINT_EVERY = 3
+
+/**
+ * Advances one contact's conversation by one input: returns the new session (the one given is not
+ * changed), the replies to send and at most one effect for the runtime to perform and feed back.
+ */
+export function step(session: Session, input: Input, ctx: EngineContext): StepResult {
+  const turn: Turn = { session: structuredClone(session), replies: [], effects: [] }
+  if (input.kind === 'effect.result') resume(turn, input, ctx)
+  else answer(turn, input, ctx)
+  return turn
+}
+
+/** Starts a flow for a contact without waiting for them to write (a poll, a follow-up question). */
+export function begin(session: Session, flowId: string, ctx: EngineContext, vars: Record<string, Json> = {}): StepResult {
+  const turn: Turn = { session: structuredClone(session), replies: [], effects: [] }
+  // the question we open now expires like any other if it goes unanswered
+  turn.session.lastActivityAt = ctx.now.toISOString()
+  startFlow(turn, flowId, ctx, vars)
+  return turn
+}
+
+function resume(turn: Turn, input: EffectResult, ctx: EngineContext): void {
+  const { session } = turn
+  const node = currentNode(session, ctx)
+  if (session.waiting !== 'effect' || node?.kind !== 'effect' || node.effect !== input.effect) {
+    throw new Error(
+      `got a ${input.effect} result while the session waits for ${session.waiting} at ${session.flowId}/${session.nodeId}`,
+    )
+  }
+  // lastActivityAt stays: the citizen did nothing, and expiry counts their silence
+  session.vars[node.resultVar] = input.result
+  continueAt(turn, node.next, ctx)
+}
+
+function answer(turn: Turn, input: MessageContent, ctx: EngineContext): void {
+  const { session } = turn
+  const command = input.kind === 'text' ? parseGlobalCommand(input.text, ctx.locales) : null
+  const expired = isExpired(session, ctx)
+  session.lastActivityAt = ctx.now.toISOString()
+
+  if (expired) {
+    turn.replies.push({ text: expiryNotice(session, ctx) })
+    goIdle(session)
+    // the message is spent on the notice, unless it was a command, which still counts
+    return command ? runGlobalCommand(turn, command, ctx) : startFlow(turn, MENU_FLOW, ctx)
+  }
+  if (session.waiting === 'effect') {
+    throw new Error(`a message arrived while ${session.flowId}/${session.nodeId} waits for an effect result`)
+  }
+  if (command) return runGlobalCommand(turn, command, ctx)
+
+  const question = currentQuestion(session, ctx)
+  if (!question) return greet(turn, input, ctx)
+
+  const result = readAnswer(question, input, session, ctx)
+  if (result.ok) {
+    session.vars[question.var] = result.value
+    Object.assign(session.vars, result.extra)
+    forgetOffered(session.vars)
+    return continueAt(turn, question.next, ctx)
+  }
+  session.retries += 1
+  if (result.offered) session.vars[OFFERED_VAR] = result.offered
+  else forgetOffered(session.vars)
+  turn.replies.push(...result.replies)
+  if (session.retries % RETRY_HINT_EVERY === 0) {
+    // before the last reply, so the question and its buttons stay at the bottom of the chat
+    turn.replies.splice(turn.replies.length - 1, 0, { text: ctx.t(session.locale, 'engine.retryHint') })
+  }
+}
+
+/** An idle contact's message is a greeting: it opens the menu. */
+function greet(turn: Turn, input: MessageContent, ctx: EngineContext): void {
+  const { session } = turn
+  // a flow or node that no longer exists (flows changed since this session was saved): start over kindly
+  if (session.flowId !== null) turn.replies.push({ text: ctx.t(session.locale, 'engine.restarted') })
+  if (input.kind === 'unsupported') turn.replies.push({ text: ctx.t(session.locale, unsupportedKey(input.what)) })
+  goIdle(session)
+  startFlow(turn, MENU_FLOW, ctx)
+}

@@ -1,0 +1,204 @@
+import { z } from 'zod'
+
+/**
+ * The engine's vocabulary. A flow is data (validated with zod when loaded); a session is the
+ * state of one contact's conversation; an input is what the citizen sent (or the result of an
+ * effect the runtime performed); the engine answers with replies and effects and never does I/O.
+ */
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json }
+export const JsonSchema: z.ZodType<Json> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonSchema), z.record(z.string(), JsonSchema)]),
+)
+
+// ---------------------------------------------------------------- flow definitions
+
+/** A fixed option of a choice question; `label` is an i18n key, `aliases` are extra words people type. */
+export const StaticOptionSchema = z.object({
+  id: z.string().min(1),
+  label: z.string().min(1),
+  aliases: z.array(z.string()).default([]),
+})
+export type StaticOption = z.infer<typeof StaticOptionSchema>
+
+/**
+ * Where a choice question's options come from: listed in the flow, or a catalog the engine gets in
+ * its context (categories of the chosen sector, municipalities of the chosen department, ...).
+ */
+export const OptionSourceSchema = z.discriminatedUnion('from', [
+  z.object({ from: z.literal('static'), options: z.array(StaticOptionSchema).min(1) }),
+  z.object({ from: z.literal('sectors') }),
+  /** categories of the sector held in session variable `sectorVar` */
+  z.object({ from: z.literal('categories'), sectorVar: z.string() }),
+  z.object({ from: z.literal('departments') }),
+  /**
+   * municipalities of the department held in `departmentVar`, matched there first, then
+   * nationwide (a match elsewhere also sets `departmentVar`)
+   */
+  z.object({ from: z.literal('municipalities'), departmentVar: z.string() }),
+])
+export type OptionSource = z.infer<typeof OptionSourceSchema>
+
+export const InputSpecSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('choice'), source: OptionSourceSchema }),
+  z.object({ type: z.literal('text'), min: z.number().int().min(0).default(1), max: z.number().int().positive().default(2000) }),
+  z.object({ type: z.literal('number'), min: z.number().optional(), max: z.number().optional() }),
+  z.object({ type: z.literal('yesno') }),
+  /** a shared location; `optional` lets the citizen answer "no"/"saltar" to skip */
+  z.object({ type: z.literal('location'), optional: z.boolean().default(false) }),
+  /** a photo, voice note, video or document; `optional` allows skipping */
+  z.object({ type: z.literal('media'), optional: z.boolean().default(true) }),
+])
+export type InputSpec = z.infer<typeof InputSpecSchema>
+
+/**
+ * A condition on a session variable, used by branch nodes. `var` may be a dotted path into an
+ * effect result (`lookup.found`). Holds when the value equals one of `in`, or, with `present`,
+ * when the variable is set (true) or unset (false).
+ */
+export const ConditionSchema = z.union([
+  z.object({ var: z.string(), in: z.array(JsonSchema).min(1) }),
+  z.object({ var: z.string(), present: z.boolean() }),
+])
+export type Condition = z.infer<typeof ConditionSchema>
+
+export const EffectNameSchema = z.enum(['case.create', 'case.lookup'])
+export type EffectName = z.infer<typeof EffectNameSchema>
+
+export const NodeSchema = z.discriminatedUnion('kind', [
+  /** say something (i18n key, interpolated with the session variables) and go on */
+  z.object({ kind: z.literal('say'), text: z.string(), next: z.string() }),
+  /** ask a question, store the answer in `var`, go on */
+  z.object({ kind: z.literal('ask'), var: z.string(), prompt: z.string(), input: InputSpecSchema, next: z.string() }),
+  /** go to the first case whose condition holds, else `default` */
+  z.object({
+    kind: z.literal('branch'),
+    cases: z.array(z.object({ when: ConditionSchema, next: z.string() })),
+    default: z.string(),
+  }),
+  /**
+   * ask the runtime to do something (create a case, look up a code). `args` maps argument names to
+   * session variable names; the result is stored in `resultVar`.
+   */
+  z.object({
+    kind: z.literal('effect'),
+    effect: EffectNameSchema,
+    args: z.record(z.string(), z.string()),
+    resultVar: z.string(),
+    next: z.string(),
+  }),
+  /** switch the session's language to the locale held in `var` (asked with a choice before) */
+  z.object({ kind: z.literal('setLocale'), var: z.string(), next: z.string() }),
+  /** the conversation is over; an optional closing message */
+  z.object({ kind: z.literal('end'), text: z.string().optional() }),
+])
+export type FlowNode = z.infer<typeof NodeSchema>
+
+/**
+ * A flow. Every `next` names a node of the same flow, or `@otherFlow` to start that flow (with
+ * fresh variables) at its `start` node.
+ */
+export const FlowSchema = z.object({
+  id: z.string().min(1),
+  /** i18n key naming the flow, used when telling a citizen where they were */
+  title: z.string(),
+  start: z.string(),
+  nodes: z.record(z.string(), NodeSchema),
+})
+export type Flow = z.infer<typeof FlowSchema>
+
+// ---------------------------------------------------------------- catalog (reference data)
+
+export type LocalizedText = Record<string, string>
+export type Catalog = {
+  sectors: readonly { code: string; label: LocalizedText }[]
+  categories: readonly { sector: string; code: string; label: LocalizedText }[]
+  departments: readonly { code: string; name: string }[]
+  municipalities: readonly { code: string; name: string; departmentCode: string }[]
+  /** lower-case, accent-free names people type, e.g. "xela" -> 0901 */
+  municipalityAliases: readonly { alias: string; code: string }[]
+}
+
+// ---------------------------------------------------------------- inputs, replies, effects
+
+export const MediaKindSchema = z.enum(['image', 'audio', 'voice', 'video', 'document'])
+export type MediaKind = z.infer<typeof MediaKindSchema>
+
+/** What a citizen sent, already stripped of anything platform-specific. */
+export const MessageContentSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), text: z.string() }),
+  /** a button press: the id of a choice we offered (and its label, when the platform echoes it) */
+  z.object({ kind: z.literal('choice'), id: z.string(), label: z.string().optional() }),
+  z.object({ kind: z.literal('location'), latitude: z.number(), longitude: z.number() }),
+  /** `ref` is the channel's own handle for the file (a Telegram file_id, a media id ...) */
+  z.object({
+    kind: z.literal('media'),
+    media: MediaKindSchema,
+    ref: z.string(),
+    mimeType: z.string().optional(),
+    size: z.number().int().nonnegative().optional(),
+    caption: z.string().optional(),
+  }),
+  /** a sticker, contact card, poll ... : we answer kindly and ask again */
+  z.object({ kind: z.literal('unsupported'), what: z.string() }),
+])
+export type MessageContent = z.infer<typeof MessageContentSchema>
+
+/** The result of an effect, fed back to the engine by the runtime. */
+export type EffectResult = { kind: 'effect.result'; effect: EffectName; result: Json }
+
+export type Input = MessageContent | EffectResult
+
+export type Choice = { id: string; label: string }
+
+/** What the engine asks a channel to say. Text is already translated. */
+export type Reply = {
+  text: string
+  choices?: Choice[]
+  /** what the question expects, so a channel can offer a location or attachment button */
+  expects?: 'text' | 'choice' | 'number' | 'yesno' | 'location' | 'media'
+}
+
+export type CaseDraftEffect = { type: 'case.create'; args: Record<string, Json> }
+export type CaseLookupEffect = { type: 'case.lookup'; args: Record<string, Json> }
+export type Effect = CaseDraftEffect | CaseLookupEffect
+
+// ---------------------------------------------------------------- session and context
+
+export const SessionSchema = z.object({
+  /** the flow in progress, or null when idle (at the main menu or between conversations) */
+  flowId: z.string().nullable(),
+  nodeId: z.string().nullable(),
+  /** waiting for: the citizen's answer to `nodeId`, or the result of the effect at `nodeId` */
+  waiting: z.enum(['input', 'effect', 'none']),
+  vars: z.record(z.string(), JsonSchema),
+  locale: z.string(),
+  /** ISO time of the last input, for expiry */
+  lastActivityAt: z.string().nullable(),
+  /** how many times in a row the current question got an answer we could not use */
+  retries: z.number().int().nonnegative().default(0),
+})
+export type Session = z.infer<typeof SessionSchema>
+
+/** i18next-style lookup, bound to nothing: the engine passes the locale each time. */
+export type Translate = (locale: string, key: string, vars?: Record<string, Json>) => string
+
+/** Everything the engine may know of the world, injected so that step() stays pure. */
+export type EngineContext = {
+  now: Date
+  t: Translate
+  catalog: Catalog
+  /** every flow by id; `menu` is the flow an idle contact starts in */
+  flows: Readonly<Record<string, Flow>>
+  /** locales a citizen can switch to with `idioma` */
+  locales: readonly string[]
+  /** a session idle longer than this (minutes) is expired and the citizen told where they were */
+  sessionTtlMinutes: number
+}
+
+export type StepResult = {
+  session: Session
+  replies: Reply[]
+  /** at most one effect; when present the session waits for its result */
+  effects: Effect[]
+}

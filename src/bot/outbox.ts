@@ -1,0 +1,166 @@
+import { and, asc, eq, gt, inArray, lt, lte, notExists, sql } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/pg-core'
+import type { Db } from '../db/client.js'
+import { outbox } from '../db/schema/index.js'
+import type { Logger } from '../log.js'
+import type { Channel, ChannelKind } from './channel.js'
+import { ReplySchema } from './reply-schema.js'
+
+export type OutboxWorkerOptions = {
+  db: Db
+  channels: ReadonlyMap<ChannelKind, Channel>
+  logger: Logger
+  pollMs: number
+  batchSize?: number
+  now?: () => Date
+  sleep?: (ms: number) => Promise<void>
+}
+
+export type OutboxWorker = {
+  /** delivers what is due now; resolves with how many rows were sent */
+  runOnce: () => Promise<number>
+  start: () => void
+  stop: () => Promise<void>
+}
+
+// A claimed row is hidden this long; if the process dies mid-send it becomes due again.
+const CLAIM_MS = 2 * 60_000
+const MAX_BACKOFF_MS = 60 * 60_000
+const earlier = alias(outbox, 'earlier')
+
+/** Retry delay after the n-th failed attempt: 5 s, 10 s, 20 s … capped at an hour. */
+export function backoffMs(attempts: number): number {
+  return Math.min(5_000 * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS)
+}
+
+/** Spaces sends so that a channel never goes over its messages per second. */
+function createPacer(now: () => number, sleep: (ms: number) => Promise<void>) {
+  const nextFree = new Map<ChannelKind, number>()
+  return async (channel: Channel) => {
+    const interval = 1000 / channel.ratePerSecond
+    const at = Math.max(now(), nextFree.get(channel.kind) ?? 0)
+    nextFree.set(channel.kind, at + interval)
+    const wait = at - now()
+    if (wait > 0) await sleep(wait)
+  }
+}
+
+/**
+ * Delivers outbox rows through their channel adapters, in order per address, paced per channel,
+ * retried with backoff. Nothing is dropped: rows for a channel not running here stay pending, and
+ * only a failure the channel calls permanent marks a row failed.
+ */
+export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
+  const now = options.now ?? (() => new Date())
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+  const pace = createPacer(() => now().getTime(), sleep)
+  const kinds = [...options.channels.keys()]
+  const channelNamed = (name: string) => [...options.channels.values()].find((channel) => channel.kind === name)
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<number> | undefined
+
+  async function claim() {
+    if (kinds.length === 0) return []
+    const at = now()
+    return options.db.transaction(async (tx) => {
+      const due = await tx
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(
+          and(
+            eq(outbox.status, 'pending'),
+            lte(outbox.nextAttemptAt, at),
+            inArray(outbox.channel, kinds),
+            // An earlier message to the same address still waiting for its retry goes first.
+            notExists(
+              tx
+                .select({ id: earlier.id })
+                .from(earlier)
+                .where(
+                  and(
+                    eq(earlier.channel, outbox.channel),
+                    eq(earlier.address, outbox.address),
+                    eq(earlier.status, 'pending'),
+                    lt(earlier.id, outbox.id),
+                    gt(earlier.nextAttemptAt, at),
+                  ),
+                ),
+            ),
+          ),
+        )
+        .orderBy(asc(outbox.id))
+        .limit(options.batchSize ?? 100)
+        .for('update', { skipLocked: true })
+      if (due.length === 0) return []
+      return tx
+        .update(outbox)
+        .set({ nextAttemptAt: new Date(at.getTime() + CLAIM_MS), attempts: sql`${outbox.attempts} + 1` })
+        .where(inArray(outbox.id, due.map((row) => row.id)))
+        .returning()
+    })
+  }
+
+  async function runOnce(): Promise<number> {
+    const rows = (await claim()).sort((a, b) => a.id - b.id)
+    const blocked = new Set<string>()
+    let sent = 0
+    for (const row of rows) {
+      const key = `${row.channel}\u0000${row.address}`
+      const channel = channelNamed(row.channel)
+      if (!channel || blocked.has(key)) {
+        // Keep order per address: a later message waits for the earlier one to go first.
+        await options.db.update(outbox).set({ nextAttemptAt: now(), attempts: row.attempts - 1 }).where(eq(outbox.id, row.id))
+        continue
+      }
+      await pace(channel)
+      const reply = ReplySchema.parse(row.body)
+      const result = await channel.send(row.address, reply).catch((error: unknown) => ({
+        ok: false as const,
+        permanent: false,
+        error: error instanceof Error ? error.message : String(error),
+      }))
+      if (result.ok) {
+        sent++
+        await options.db
+          .update(outbox)
+          .set({ status: 'sent', sentAt: now(), externalId: result.externalId ?? null, lastError: null })
+          .where(eq(outbox.id, row.id))
+        continue
+      }
+      blocked.add(key)
+      const status = result.permanent ? ('failed' as const) : ('pending' as const)
+      await options.db
+        .update(outbox)
+        .set({ status, lastError: result.error.slice(0, 500), nextAttemptAt: new Date(now().getTime() + backoffMs(row.attempts)) })
+        .where(eq(outbox.id, row.id))
+      options.logger.warn({ outboxId: row.id, channel: row.channel, attempts: row.attempts, status }, 'delivery failed')
+    }
+    return sent
+  }
+
+  function schedule() {
+    timer = setTimeout(() => {
+      running = runOnce()
+        .catch((error: unknown) => {
+          options.logger.error({ err: error }, 'outbox run failed')
+          return 0
+        })
+        .finally(() => {
+          running = undefined
+          if (timer) schedule()
+        })
+    }, options.pollMs)
+  }
+
+  return {
+    runOnce,
+    start: () => {
+      if (!timer) schedule()
+    },
+    stop: async () => {
+      if (timer) clearTimeout(timer)
+      timer = undefined
+      await running
+    },
+  }
+}

@@ -1,0 +1,113 @@
+import { asc, eq } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/pg-core'
+import type { DbOrTx } from '../db/client.js'
+import { type CaseStatus, type IdentityMode, type Sector, caseEvents, cases, institutions, municipalities, units } from '../db/schema/index.js'
+import { NotFoundError } from '../domain-errors.js'
+import { normalizeTrackingCode } from './tracking-code.js'
+
+export type CaseEventView = {
+  at: Date
+  actor: string
+  type: string
+  fromStatus: CaseStatus | null
+  toStatus: CaseStatus | null
+  unit: string | null
+  note: string | null
+  public: boolean
+}
+
+/**
+ * A case as staff see it. Deliberately without contact id or channel: whether staff may reach the
+ * citizen depends on the identity mode, and that is decided elsewhere, not leaked by default.
+ */
+export type CaseDetail = {
+  code: string
+  sector: Sector
+  category: string
+  municipalityCode: string
+  municipality: string
+  departmentCode: string
+  facility: string
+  description: string
+  identityMode: IdentityMode
+  status: CaseStatus
+  urgent: boolean
+  unit: { code: string; name: string } | null
+  institution: { code: string; name: string } | null
+  dueAt: Date | null
+  createdAt: Date
+  updatedAt: Date
+  events: CaseEventView[]
+}
+
+/** One case with its history, by tracking code; NotFoundError when there is none. */
+export async function getCase(db: DbOrTx, input: string): Promise<CaseDetail> {
+  const code = normalizeTrackingCode(input)
+  if (code === null) throw new NotFoundError('case', input)
+  const [row] = await db
+    .select({
+      id: cases.id,
+      code: cases.code,
+      sector: cases.sector,
+      category: cases.category,
+      municipalityCode: cases.municipalityCode,
+      municipality: municipalities.name,
+      departmentCode: municipalities.departmentCode,
+      facility: cases.facility,
+      description: cases.description,
+      identityMode: cases.identityMode,
+      status: cases.status,
+      urgent: cases.urgent,
+      unitCode: units.code,
+      unitName: units.name,
+      institutionCode: institutions.code,
+      institutionName: institutions.name,
+      dueAt: cases.dueAt,
+      createdAt: cases.createdAt,
+      updatedAt: cases.updatedAt,
+    })
+    .from(cases)
+    .innerJoin(municipalities, eq(municipalities.code, cases.municipalityCode))
+    .leftJoin(units, eq(units.id, cases.unitId))
+    .leftJoin(institutions, eq(institutions.id, units.institutionId))
+    .where(eq(cases.code, code))
+  if (!row) throw new NotFoundError('case', code)
+
+  const eventUnit = alias(units, 'event_unit')
+  const events = await db
+    .select({
+      at: caseEvents.at,
+      actor: caseEvents.actor,
+      type: caseEvents.type,
+      fromStatus: caseEvents.fromStatus,
+      toStatus: caseEvents.toStatus,
+      unit: eventUnit.name,
+      note: caseEvents.note,
+      public: caseEvents.public,
+    })
+    .from(caseEvents)
+    .leftJoin(eventUnit, eq(eventUnit.id, caseEvents.unitId))
+    .where(eq(caseEvents.caseId, row.id))
+    .orderBy(asc(caseEvents.at), asc(caseEvents.id))
+
+  const { unitCode, unitName, institutionCode, institutionName } = row
+  return {
+    code: row.code,
+    sector: row.sector,
+    category: row.category,
+    municipalityCode: row.municipalityCode,
+    municipality: row.municipality,
+    departmentCode: row.departmentCode,
+    facility: row.facility,
+    description: row.description,
+    identityMode: row.identityMode,
+    status: row.status,
+    urgent: row.urgent,
+    dueAt: row.dueAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    unit: unitCode !== null && unitName !== null ? { code: unitCode, name: unitName } : null,
+    institution: institutionCode !== null && institutionName !== null ? { code: institutionCode, name: institutionName } : null,
+    events,
+  }
+}

@@ -1,0 +1,55 @@
+import type { Hono } from 'hono'
+import { createApp } from './app.js'
+import type { Channel, ChannelKind } from './bot/channel.js'
+import { createChannels } from './bot/create-channels.js'
+import { createOutboxWorker, type OutboxWorker } from './bot/outbox.js'
+import { createRuntime, type Runtime } from './bot/runtime.js'
+import type { Config } from './config.js'
+import { loadCatalog } from './db/catalog.js'
+import type { Database } from './db/client.js'
+import { seedDatabase } from './db/seed/load-seed.js'
+import { createEffectHandlers } from './flows/effect-handlers.js'
+import { flows } from './flows/index.js'
+import { createTranslate, supportedLocales } from './i18n/index.js'
+import type { Logger } from './log.js'
+
+export type Composed = {
+  app: Hono
+  runtime: Runtime
+  channels: Map<ChannelKind, Channel>
+  outbox: OutboxWorker
+}
+
+type ComposeOptions = {
+  database: Database
+  config: Pick<Config, 'SEED_FILE' | 'SESSION_TTL_MINUTES' | 'DEFAULT_LOCALE' | 'OUTBOX_POLL_MS'>
+  logger: Logger
+  now?: () => Date
+}
+
+/**
+ * Wires the app on an open database: seed, catalog, runtime with the flows and their effects,
+ * channels, outbox worker and HTTP routes. main.ts and the end-to-end tests share it.
+ */
+export async function compose({ database, config, logger, now }: ComposeOptions): Promise<Composed> {
+  await seedDatabase(database.db, config.SEED_FILE)
+  const channels = createChannels({ db: database.db })
+  const runtime = createRuntime({
+    db: database.db,
+    engine: {
+      t: createTranslate(),
+      catalog: await loadCatalog(database.db),
+      flows,
+      locales: supportedLocales,
+      sessionTtlMinutes: config.SESSION_TTL_MINUTES,
+    },
+    handlers: createEffectHandlers(),
+    inlineChannels: new Set([...channels.values()].filter((c) => c.inlineReplies).map((c) => c.kind)),
+    defaultLocale: config.DEFAULT_LOCALE,
+    logger,
+    now,
+  })
+  const outbox = createOutboxWorker({ db: database.db, channels, logger, pollMs: config.OUTBOX_POLL_MS, now })
+  const app = createApp({ database, handle: runtime.handle, logger, now })
+  return { app, runtime, channels, outbox }
+}

@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { PGlite } from '@electric-sql/pglite'
+import type { ExtractTablesWithRelations } from 'drizzle-orm'
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
+import postgres from 'postgres'
+import * as schema from './schema/index.js'
+
+export type Schema = typeof schema
+/** The drizzle database, whichever driver is underneath. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>
+/** Services take either: a test or a transaction passes its own. */
+export type DbOrTx = Db | Tx
+
+export type DatabaseKind = 'pglite' | 'postgres'
+
+export type Database = {
+  db: Db
+  kind: DatabaseKind
+  close: () => Promise<void>
+}
+
+export type OpenDatabaseOptions =
+  | { kind: 'postgres'; url: string; maxConnections?: number }
+  /** `dataDir` undefined keeps the database in memory (tests) */
+  | { kind: 'pglite'; dataDir?: string }
+
+const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url))
+
+/** Opens the database and applies any migration not yet applied. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  if (options.kind === 'postgres') {
+    // Notices ("relation already exists, skipping") are noise in our logs.
+    const client = postgres(options.url, { max: options.maxConnections ?? 10, onnotice: () => {} })
+    const db = drizzlePostgres(client, { schema })
+    await migratePostgres(db, { migrationsFolder })
+    return { db: db as unknown as Db, kind: 'postgres', close: () => client.end({ timeout: 5 }) }
+  }
+  // PGlite does not create missing parent folders.
+  if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true })
+  const client = options.dataDir === undefined ? new PGlite() : new PGlite(options.dataDir)
+  const db = drizzlePglite(client, { schema })
+  await migratePglite(db, { migrationsFolder })
+  return { db: db as unknown as Db, kind: 'pglite', close: () => client.close() }
+}

@@ -1,0 +1,74 @@
+import { bigserial, boolean, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { contacts } from './contacts.js'
+import { SECTORS, units } from './directory.js'
+import { municipalities } from './reference.js'
+
+export const IDENTITY_MODES = ['named', 'confidential', 'anonymous'] as const
+export type IdentityMode = (typeof IDENTITY_MODES)[number]
+
+export const CASE_STATUSES = [
+  'received',
+  'routed',
+  'acknowledged',
+  'in_progress',
+  'resolved',
+  'rejected',
+  'reopened',
+  'escalated',
+] as const
+export type CaseStatus = (typeof CASE_STATUSES)[number]
+
+/** A complaint. `code` is the public tracking code, the only key to an anonymous case. */
+export const cases = pgTable(
+  'cases',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    code: text('code').notNull().unique(),
+    sector: text('sector', { enum: SECTORS }).notNull(),
+    category: text('category').notNull(),
+    municipalityCode: text('municipality_code')
+      .notNull()
+      .references(() => municipalities.code),
+    facility: text('facility').notNull(),
+    description: text('description').notNull(),
+    identityMode: text('identity_mode', { enum: IDENTITY_MODES }).notNull(),
+    /** null for anonymous cases: no link to who complained is kept */
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    channel: text('channel'),
+    status: text('status', { enum: CASE_STATUSES }).notNull(),
+    urgent: boolean('urgent').notNull().default(false),
+    unitId: uuid('unit_id').references(() => units.id),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    locale: text('locale').notNull().default('es'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('cases_status_idx').on(t.status),
+    index('cases_unit_idx').on(t.unitId),
+    index('cases_municipality_idx').on(t.municipalityCode),
+    index('cases_created_idx').on(t.createdAt, t.id),
+  ],
+)
+
+/** Append-only history of a case: who did what, when, from which status to which. */
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    /** 'citizen', 'system', or `token:<name>` */
+    actor: text('actor').notNull(),
+    type: text('type').notNull(),
+    fromStatus: text('from_status', { enum: CASE_STATUSES }),
+    toStatus: text('to_status', { enum: CASE_STATUSES }),
+    unitId: uuid('unit_id').references(() => units.id),
+    note: text('note'),
+    /** whether the citizen is told of it and may read the note */
+    public: boolean('public').notNull().default(false),
+  },
+  (t) => [index('case_events_case_idx').on(t.caseId, t.at)],
+)

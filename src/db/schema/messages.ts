@@ -1,0 +1,64 @@
+import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { contacts } from './contacts.js'
+
+/**
+ * Every inbound message we handled, unique per (channel, external id), so a redelivered webhook or
+ * a retried update is recognised. The message text itself is not kept here.
+ */
+export const inboundMessages = pgTable(
+  'inbound_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    channel: text('channel').notNull(),
+    externalId: text('external_id').notNull(),
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('inbound_channel_external_uq').on(t.channel, t.externalId)],
+)
+
+export const OUTBOX_STATUSES = ['pending', 'sent', 'failed'] as const
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number]
+
+/** Messages waiting to be delivered (or delivered), in the order they were written. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    channel: text('channel').notNull(),
+    /** where to deliver on that channel (chat id, phone, web conversation id) */
+    address: text('address').notNull(),
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'cascade' }),
+    /** the inbound message this answers, so a repeated request can be answered again */
+    inboundId: uuid('inbound_id').references(() => inboundMessages.id, { onDelete: 'set null' }),
+    /** the Reply to render: text, choices, expects */
+    body: jsonb('body').notNull(),
+    status: text('status', { enum: OUTBOX_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
+    externalId: text('external_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('outbox_due_idx').on(t.status, t.nextAttemptAt),
+    index('outbox_inbound_idx').on(t.inboundId),
+  ],
+)
+
+/**
+ * Messages delivered to a web chat conversation, waiting for the page to fetch them. Kept in the
+ * database so that any app instance can answer the page's poll.
+ */
+export const webchatMessages = pgTable(
+  'webchat_messages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    conversationId: text('conversation_id').notNull(),
+    body: jsonb('body').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    fetchedAt: timestamp('fetched_at', { withTimezone: true }),
+  },
+  (t) => [index('webchat_conversation_idx').on(t.conversationId, t.fetchedAt)],
+)

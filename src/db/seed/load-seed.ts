@@ -1,0 +1,143 @@
+import { readFile } from 'node:fs/promises'
+import { count, sql } from 'drizzle-orm'
+import { z } from 'zod'
+import type { DbOrTx } from '../client.js'
+import { type ReferenceCounts, loadReferenceData } from '../reference/load-reference.js'
+import { institutions, routingRules, units } from '../schema/index.js'
+import { type Seed, SeedSchema, type SeedUnit } from './seed-schema.js'
+
+export { SeedSchema, type Seed, type SeedInput } from './seed-schema.js'
+
+/** The directory an operator edits, at the top of the repository. */
+export const defaultSeedPath = new URL('../../../seed/directory.json', import.meta.url)
+
+export type LoadSeedOptions = {
+  /** delete every routing rule and load the seed's, even when rules already exist */
+  replaceRules?: boolean
+}
+
+/** An arbitrary constant naming the seeding lock among the app's advisory locks. */
+const SEED_LOCK_KEY = 4_710_001
+
+export type SeedCounts = { institutions: number; units: number; rulesLoaded: number }
+
+/**
+ * Upserts the seed's institutions and units by code, and loads its routing rules when the rules
+ * table is empty (or `replaceRules` is set). Rules carry no mark of where they came from, so a
+ * restart must not wipe the rules an operator added through the admin API.
+ */
+export async function loadSeed(db: DbOrTx, seed: Seed, options: LoadSeedOptions = {}): Promise<SeedCounts> {
+  const institutionIds = new Map<string, string>()
+  if (seed.institutions.length > 0) {
+    const rows = await db
+      .insert(institutions)
+      .values(seed.institutions.map((i) => ({ code: i.code, name: i.name })))
+      .onConflictDoUpdate({ target: institutions.code, set: { name: sql`excluded.name` } })
+      .returning({ id: institutions.id, code: institutions.code })
+    for (const row of rows) institutionIds.set(row.code, row.id)
+  }
+
+  const unitIds = await upsertUnits(db, seed.units, institutionIds)
+
+  const [existing] = await db.select({ n: count() }).from(routingRules)
+  let rulesLoaded = 0
+  if (options.replaceRules || Number(existing?.n ?? 0) === 0) {
+    await db.delete(routingRules)
+    if (seed.rules.length > 0) {
+      await db.insert(routingRules).values(
+        seed.rules.map((rule) => ({
+          sector: rule.sector,
+          category: rule.category ?? null,
+          departmentCode: rule.department ?? null,
+          municipalityCode: rule.municipality ?? null,
+          unitId: required(unitIds, rule.unit),
+          slaHours: rule.slaHours ?? seed.slaHours[rule.sector],
+          priority: rule.priority,
+          note: rule.note ?? null,
+        })),
+      )
+    }
+    rulesLoaded = seed.rules.length
+  }
+  return { institutions: seed.institutions.length, units: seed.units.length, rulesLoaded }
+}
+
+/**
+ * Upserts units parents first, one statement per level of the ladder, so that every parent id is
+ * known when its children are written. `validTo` is left alone: a unit closed through the API stays
+ * closed.
+ */
+async function upsertUnits(db: DbOrTx, seedUnits: readonly SeedUnit[], institutionIds: Map<string, string>) {
+  const ids = new Map<string, string>()
+  let pending = seedUnits
+  while (pending.length > 0) {
+    const ready = pending.filter((unit) => unit.parent === undefined || ids.has(unit.parent))
+    if (ready.length === 0) throw new Error(`units form a cycle: ${pending.map((u) => u.code).join(', ')}`)
+    const rows = await db
+      .insert(units)
+      .values(
+        ready.map((unit) => ({
+          code: unit.code,
+          institutionId: required(institutionIds, unit.institution),
+          parentId: unit.parent === undefined ? null : required(ids, unit.parent),
+          name: unit.name,
+          departmentCode: unit.department ?? null,
+          municipalityCode: unit.municipality ?? null,
+        })),
+      )
+      .onConflictDoUpdate({
+        target: units.code,
+        set: {
+          institutionId: sql`excluded.institution_id`,
+          parentId: sql`excluded.parent_id`,
+          name: sql`excluded.name`,
+          departmentCode: sql`excluded.department_code`,
+          municipalityCode: sql`excluded.municipality_code`,
+        },
+      })
+      .returning({ id: units.id, code: units.code })
+    for (const row of rows) ids.set(row.code, row.id)
+    pending = pending.filter((unit) => !ids.has(unit.code))
+  }
+  return ids
+}
+
+function required(ids: Map<string, string>, code: string): string {
+  const id = ids.get(code)
+  // SeedSchema checks every reference, so this only fires on a seed that skipped validation.
+  if (id === undefined) throw new Error(`seed refers to unknown code ${code}`)
+  return id
+}
+
+/** Reads and validates a seed file; the error names the file and every problem in it. */
+export async function readSeedFile(path: string | URL = defaultSeedPath): Promise<Seed> {
+  let json: unknown
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'))
+  } catch (error) {
+    throw new Error(`cannot read seed file ${String(path)}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    })
+  }
+  const parsed = SeedSchema.safeParse(json)
+  if (!parsed.success) throw new Error(`invalid seed file ${String(path)}:\n${z.prettifyError(parsed.error)}`)
+  return parsed.data
+}
+
+/**
+ * Loads the reference data and the seed file in one transaction, on app start and in tests. An
+ * advisory lock keeps two instances starting together from both finding the rules table empty.
+ */
+export async function seedDatabase(
+  db: DbOrTx,
+  path: string | URL = defaultSeedPath,
+  options: LoadSeedOptions = {},
+): Promise<{ reference: ReferenceCounts; directory: SeedCounts }> {
+  const seed = await readSeedFile(path)
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK_KEY})`)
+    const reference = await loadReferenceData(tx)
+    const directory = await loadSeed(tx, seed, options)
+    return { reference, directory }
+  })
+}

@@ -1,0 +1,117 @@
+import type { FlowDefinition } from './flow-definition.js'
+
+/**
+ * A complaint, top to bottom: which service and what happened, where, the facility, the account in
+ * the citizen's words, how much of their identity to share; then a summary to confirm and the case.
+ */
+export const complaintFlow = {
+  id: 'complaint',
+  title: 'complaint.title',
+  start: 'sector',
+  nodes: {
+    sector: {
+      kind: 'ask',
+      var: 'sector',
+      prompt: 'complaint.sector.prompt',
+      input: { type: 'choice', source: { from: 'sectors' } },
+      next: 'category',
+    },
+    category: {
+      kind: 'ask',
+      var: 'category',
+      prompt: 'complaint.category.prompt',
+      input: { type: 'choice', source: { from: 'categories', sectorVar: 'sector' } },
+      next: 'lifeAtRisk',
+    },
+    // someone may be in danger now: the emergency numbers come before any further question
+    lifeAtRisk: {
+      kind: 'branch',
+      cases: [{ when: { var: 'category', in: ['life_at_risk'] }, next: 'emergency' }],
+      default: 'department',
+    },
+    emergency: { kind: 'say', text: 'complaint.emergency', next: 'department' },
+    department: {
+      kind: 'ask',
+      var: 'department',
+      prompt: 'complaint.department.prompt',
+      input: { type: 'choice', source: { from: 'departments' } },
+      next: 'municipality',
+    },
+    municipality: {
+      kind: 'ask',
+      var: 'municipality',
+      prompt: 'complaint.municipality.prompt',
+      input: { type: 'choice', source: { from: 'municipalities', departmentVar: 'department' } },
+      next: 'facility',
+    },
+    facility: {
+      kind: 'ask',
+      var: 'facility',
+      prompt: 'complaint.facility.prompt',
+      input: { type: 'text', min: 2, max: 200 },
+      next: 'description',
+    },
+    description: {
+      kind: 'ask',
+      var: 'description',
+      prompt: 'complaint.description.prompt',
+      input: { type: 'text', min: 10, max: 2000 },
+      next: 'identity',
+    },
+    identity: {
+      kind: 'ask',
+      var: 'identity',
+      prompt: 'complaint.identity.prompt',
+      input: {
+        type: 'choice',
+        source: {
+          from: 'static',
+          options: [
+            { id: 'named', label: 'complaint.identity.named', aliases: ['nombre', 'con mi nombre', 'name', 'with my name'] },
+            { id: 'confidential', label: 'complaint.identity.confidential', aliases: ['confidencial', 'seudonimo', 'pseudonym'] },
+            { id: 'anonymous', label: 'complaint.identity.anonymous', aliases: ['anonimo', 'anonima', 'anonymous'] },
+          ],
+        },
+      },
+      next: 'summary',
+    },
+    summary: { kind: 'say', text: 'complaint.summary', next: 'confirm' },
+    confirm: { kind: 'ask', var: 'confirm', prompt: 'complaint.confirm.prompt', input: { type: 'yesno' }, next: 'decide' },
+    decide: {
+      kind: 'branch',
+      cases: [{ when: { var: 'confirm', in: [true] }, next: 'create' }],
+      default: 'discarded',
+    },
+    create: {
+      kind: 'effect',
+      effect: 'case.create',
+      args: {
+        sector: 'sector',
+        category: 'category',
+        department: 'department',
+        municipality: 'municipality',
+        facility: 'facility',
+        description: 'description',
+        identity: 'identity',
+      },
+      resultVar: 'case',
+      next: 'registered',
+    },
+    registered: { kind: 'say', text: 'complaint.registered', next: 'urgentCheck' },
+    urgentCheck: {
+      kind: 'branch',
+      cases: [{ when: { var: 'case.urgent', in: [true] }, next: 'urgent' }],
+      default: 'anonymousCheck',
+    },
+    urgent: { kind: 'say', text: 'complaint.urgent', next: 'anonymousCheck' },
+    // an anonymous complaint keeps no link to the contact: the code is their only handle on it
+    anonymousCheck: {
+      kind: 'branch',
+      cases: [{ when: { var: 'identity', in: ['anonymous'] }, next: 'anonymousCode' }],
+      default: 'thanks',
+    },
+    anonymousCode: { kind: 'say', text: 'complaint.anonymousCode', next: 'thanks' },
+    thanks: { kind: 'end', text: 'complaint.thanks' },
+    discarded: { kind: 'end', text: 'complaint.discarded' },
+  },
+} satisfies FlowDefinition

@@ -1,0 +1,46 @@
+import type { FlowDefinition } from './flow-definition.js'
+
+const STATUSES = ['received', 'routed', 'acknowledged', 'in_progress', 'resolved', 'rejected', 'reopened', 'escalated'] as const
+
+/**
+ * Looking up a case by its code. "estado ABC123" arrives with `code` set and skips the question.
+ * Each status has its own sentence, so the citizen reads what it means, not a database word.
+ */
+export const statusFlow = {
+  id: 'status',
+  title: 'status.title',
+  start: 'hasCode',
+  nodes: {
+    hasCode: {
+      kind: 'branch',
+      cases: [{ when: { var: 'code', present: true }, next: 'lookup' }],
+      default: 'code',
+    },
+    code: { kind: 'ask', var: 'code', prompt: 'status.code.prompt', input: { type: 'text', min: 4, max: 20 }, next: 'lookup' },
+    lookup: { kind: 'effect', effect: 'case.lookup', args: { code: 'code' }, resultVar: 'lookup', next: 'found' },
+    found: {
+      kind: 'branch',
+      cases: [{ when: { var: 'lookup.found', in: [true] }, next: 'byStatus' }],
+      default: 'notFound',
+    },
+    byStatus: {
+      kind: 'branch',
+      cases: STATUSES.map((status) => ({ when: { var: 'lookup.status', in: [status] }, next: `report_${status}` })),
+      default: 'report_other',
+    },
+    ...Object.fromEntries(
+      [...STATUSES, 'other'].map((status) => [
+        `report_${status}`,
+        { kind: 'say', text: `status.report.${status}`, next: 'hasNote' } as const,
+      ]),
+    ),
+    hasNote: {
+      kind: 'branch',
+      cases: [{ when: { var: 'lookup.lastNote', present: true }, next: 'lastNote' }],
+      default: 'done',
+    },
+    lastNote: { kind: 'say', text: 'status.lastNote', next: 'done' },
+    done: { kind: 'end' },
+    notFound: { kind: 'end', text: 'status.notFound' },
+  },
+} satisfies FlowDefinition

@@ -1,0 +1,58 @@
+import { serve } from '@hono/node-server'
+import { compose } from './compose.js'
+import { ConfigError, loadConfig, loadDotEnv } from './config.js'
+import { openDatabase } from './db/client.js'
+import { DataDirLockedError, lockDataDir } from './db/data-dir-lock.js'
+import { createLogger } from './log.js'
+
+/** Composition root: config -> database -> runtime, channels, outbox -> HTTP server. */
+async function main() {
+  loadDotEnv()
+  const config = loadConfig()
+  const logger = createLogger(config.LOG_LEVEL)
+  const release = config.DATABASE_URL ? () => {} : lockDataDir(config.DATA_DIR)
+  const database = config.DATABASE_URL
+    ? await openDatabase({ kind: 'postgres', url: config.DATABASE_URL })
+    : await openDatabase({ kind: 'pglite', dataDir: config.DATA_DIR })
+  const { app, runtime, channels, outbox } = await compose({ database, config, logger })
+  for (const channel of channels.values()) await channel.start?.(runtime.handle)
+  outbox.start()
+
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    const where = database.kind === 'pglite' ? `the embedded database in ${config.DATA_DIR}` : 'PostgreSQL'
+    logger.info({ port: info.port, database: database.kind }, `Diálogo is running on ${where}`)
+    console.log(
+      [
+        '',
+        `  Web chat:   http://localhost:${info.port}/`,
+        `  Admin API:  http://localhost:${info.port}/api/v1/cases  (token: npm run cli -- token create --role admin --name YOU)`,
+        `  Health:     http://localhost:${info.port}/health`,
+        '',
+      ].join('\n'),
+    )
+  })
+
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down')
+    server.close()
+    await outbox.stop()
+    for (const channel of channels.values()) await channel.stop?.()
+    await database.close()
+    release()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+    console.error(`Diálogo cannot start: ${error.message}`)
+  } else {
+    console.error('Diálogo cannot start:', error)
+  }
+  process.exit(1)
+})

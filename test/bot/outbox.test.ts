@@ -1,0 +1,120 @@
+import { asc } from 'drizzle-orm'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { Channel, DeliveryResult } from '../../src/bot/channel.js'
+import type { Reply } from '../../src/bot/engine/types.js'
+import { backoffMs, createOutboxWorker } from '../../src/bot/outbox.js'
+import type { Database } from '../../src/db/client.js'
+import { outbox } from '../../src/db/schema/index.js'
+import { databaseKinds, freshDatabase } from '../support/database.js'
+import { silentLogger } from '../support/tiny-engine.js'
+
+/** A channel that records what it was asked to send and answers from a script. */
+function recordingChannel(ratePerSecond = 1000) {
+  const sent: { address: string; text: string }[] = []
+  const script: DeliveryResult[] = []
+  const channel: Channel = {
+    kind: 'telegram',
+    ratePerSecond,
+    inlineReplies: false,
+    send: async (address: string, reply: Reply) => {
+      const result = script.shift() ?? { ok: true, externalId: `x${sent.length + 1}` }
+      if (result.ok) sent.push({ address, text: reply.text })
+      return result
+    },
+  }
+  return { channel, sent, script }
+}
+
+describe.each(databaseKinds)('outbox worker on %s', (kind) => {
+  let database: Database
+  let clock: number
+  const now = () => new Date(clock)
+
+  beforeAll(async () => {
+    database = await freshDatabase(kind)
+  })
+  afterAll(async () => {
+    await database.close()
+  })
+  beforeEach(async () => {
+    clock = Date.parse('2026-11-25T12:00:00Z')
+    await database.db.delete(outbox)
+  })
+
+  const enqueue = (address: string, text: string, channel = 'telegram') =>
+    database.db.insert(outbox).values({ channel, address, body: { text }, nextAttemptAt: now() })
+
+  it('delivers due messages in the order they were written and marks them sent', async () => {
+    const { channel, sent } = recordingChannel()
+    await enqueue('chat-1', 'uno')
+    await enqueue('chat-2', 'dos')
+    await enqueue('chat-1', 'tres')
+    const worker = createOutboxWorker({ db: database.db, channels: new Map([['telegram', channel]]), logger: silentLogger, pollMs: 10, now })
+    expect(await worker.runOnce()).toBe(3)
+    expect(sent.map((s) => s.text)).toEqual(['uno', 'dos', 'tres'])
+    const rows = await database.db.select().from(outbox).orderBy(asc(outbox.id))
+    expect(rows.map((r) => [r.status, r.externalId])).toEqual([
+      ['sent', 'x1'],
+      ['sent', 'x2'],
+      ['sent', 'x3'],
+    ])
+  })
+
+  it('retries a failed message after its backoff and holds back later messages to the same chat', async () => {
+    const { channel, sent, script } = recordingChannel()
+    script.push({ ok: false, permanent: false, error: 'timeout' })
+    await enqueue('chat-1', 'primero')
+    await enqueue('chat-1', 'segundo')
+    await enqueue('chat-2', 'otro chat')
+    const worker = createOutboxWorker({ db: database.db, channels: new Map([['telegram', channel]]), logger: silentLogger, pollMs: 10, now })
+    expect(await worker.runOnce()).toBe(1)
+    expect(sent.map((s) => s.text)).toEqual(['otro chat'])
+
+    clock += backoffMs(1) - 1
+    await enqueue('chat-1', 'tercero')
+    expect(await worker.runOnce()).toBe(0)
+    clock += 1
+    expect(await worker.runOnce()).toBe(3)
+    expect(sent.map((s) => s.text)).toEqual(['otro chat', 'primero', 'segundo', 'tercero'])
+  })
+
+  it('marks a message failed when the channel says retrying cannot help', async () => {
+    const { channel, script } = recordingChannel()
+    script.push({ ok: false, permanent: true, error: 'bot was blocked by the user' })
+    await enqueue('chat-1', 'hola')
+    const worker = createOutboxWorker({ db: database.db, channels: new Map([['telegram', channel]]), logger: silentLogger, pollMs: 10, now })
+    await worker.runOnce()
+    const [row] = await database.db.select().from(outbox)
+    expect(row?.status).toBe('failed')
+    expect(row?.lastError).toBe('bot was blocked by the user')
+  })
+
+  it('keeps messages for a channel that is not running here pending', async () => {
+    const { channel } = recordingChannel()
+    await enqueue('5550001', 'hola', 'whatsapp-cloud')
+    const worker = createOutboxWorker({ db: database.db, channels: new Map([['telegram', channel]]), logger: silentLogger, pollMs: 10, now })
+    expect(await worker.runOnce()).toBe(0)
+    const [row] = await database.db.select().from(outbox)
+    expect(row?.status).toBe('pending')
+  })
+
+  it('paces sends to the channel rate', async () => {
+    const { channel } = recordingChannel(2)
+    for (const text of ['a', 'b', 'c', 'd']) await enqueue('chat-1', text)
+    const waits: number[] = []
+    const sleep = async (ms: number) => {
+      waits.push(ms)
+      clock += ms
+    }
+    const worker = createOutboxWorker({ db: database.db, channels: new Map([['telegram', channel]]), logger: silentLogger, pollMs: 10, now, sleep })
+    await worker.runOnce()
+    expect(waits).toEqual([500, 500, 500])
+  })
+})
+
+describe('backoffMs', () => {
+  it('doubles from five seconds and stops growing at an hour', () => {
+    expect([1, 2, 3, 4].map(backoffMs)).toEqual([5_000, 10_000, 20_000, 40_000])
+    expect(backoffMs(30)).toBe(3_600_000)
+  })
+})

@@ -1,0 +1,119 @@
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { InboundMessage } from '../../src/bot/channel.js'
+import { createRuntime, type EffectHandlers } from '../../src/bot/runtime.js'
+import type { Database } from '../../src/db/client.js'
+import { departments, inboundMessages, outbox, sessions } from '../../src/db/schema/index.js'
+import { databaseKinds, freshDatabase } from '../support/database.js'
+import { silentLogger, tinyEngine } from '../support/tiny-engine.js'
+
+let sequence = 0
+function message(text: string, overrides: Partial<InboundMessage> = {}): InboundMessage {
+  sequence++
+  return {
+    channel: 'telegram',
+    externalId: `m${sequence}`,
+    from: { channelUserId: 'chat-1' },
+    receivedAt: new Date('2026-11-25T12:00:00Z'),
+    content: { kind: 'text', text },
+    ...overrides,
+  }
+}
+
+describe.each(databaseKinds)('runtime on %s', (kind) => {
+  let database: Database
+  let created: string[]
+  let failNextCreate: boolean
+
+  const handlers: EffectHandlers = {
+    'case.create': async (tx, effect) => {
+      // Writes something first, so a failure afterwards shows whether the write was rolled back.
+      await tx.insert(departments).values({ code: `9${created.length}`, name: String(effect.args.what) })
+      if (failNextCreate) throw new Error('case store unavailable')
+      created.push(String(effect.args.what))
+      return { code: `CASE-${created.length}` }
+    },
+    'case.lookup': async () => ({ found: false }),
+  }
+
+  beforeAll(async () => {
+    database = await freshDatabase(kind)
+  })
+  afterAll(async () => {
+    await database.close()
+  })
+  beforeEach(async () => {
+    created = []
+    failNextCreate = false
+    await database.db.delete(outbox)
+    await database.db.delete(inboundMessages)
+    await database.db.delete(sessions)
+    await database.db.delete(departments)
+  })
+
+  const runtime = () =>
+    createRuntime({
+      db: database.db,
+      engine: tinyEngine(),
+      handlers,
+      inlineChannels: new Set(['webchat']),
+      defaultLocale: 'es',
+      logger: silentLogger,
+      now: () => new Date('2026-11-25T12:00:00Z'),
+    })
+
+  it('asks, performs the effect with the answer, and queues the replies in the outbox', async () => {
+    const bot = runtime()
+    expect((await bot.handle(message('hola'))).replies.map((r) => r.text)).toEqual(['tiny.ask'])
+    expect((await bot.handle(message('no hay medicinas'))).replies.map((r) => r.text)).toEqual(['tiny.done CASE-1'])
+    expect(created).toEqual(['no hay medicinas'])
+    const queued = await database.db.select().from(outbox)
+    expect(queued.map((row) => row.status)).toEqual(['pending', 'pending'])
+    expect(queued.every((row) => row.address === 'chat-1' && row.channel === 'telegram')).toBe(true)
+  })
+
+  it('handles the same inbound message twice as one, answering the repeat with the first replies', async () => {
+    const bot = runtime()
+    await bot.handle(message('hola'))
+    const answer = message('falta personal')
+    const first = await bot.handle(answer)
+    const second = await bot.handle({ ...answer })
+    expect(first.duplicate).toBe(false)
+    expect(second).toEqual({ duplicate: true, replies: first.replies })
+    expect(created).toEqual(['falta personal'])
+    expect(await database.db.select().from(outbox)).toHaveLength(2)
+  })
+
+  it('processes two messages of one contact sent at once in arrival order', async () => {
+    const bot = runtime()
+    const [greeting, answer] = await Promise.all([bot.handle(message('hola')), bot.handle(message('primera respuesta'))])
+    expect(greeting.replies.map((r) => r.text)).toEqual(['tiny.ask'])
+    expect(answer.replies.map((r) => r.text)).toEqual(['tiny.done CASE-1'])
+    expect(created).toEqual(['primera respuesta'])
+  })
+
+  it('keeps nothing of a message whose effect throws, so it can be retried', async () => {
+    const bot = runtime()
+    await bot.handle(message('hola'))
+    const [before] = await database.db.select().from(sessions)
+    failNextCreate = true
+    const failing = message('se cayó')
+    await expect(bot.handle(failing)).rejects.toThrow('case store unavailable')
+
+    expect(await database.db.select().from(departments)).toEqual([])
+    expect(await database.db.select().from(inboundMessages).where(eq(inboundMessages.externalId, failing.externalId))).toEqual([])
+    expect(await database.db.select().from(sessions)).toEqual([before])
+    expect(await database.db.select().from(outbox)).toHaveLength(1)
+
+    failNextCreate = false
+    const retried = await bot.handle(failing)
+    expect(retried.replies.map((r) => r.text)).toEqual(['tiny.done CASE-1'])
+  })
+
+  it('records replies of an inline channel as already sent', async () => {
+    const bot = runtime()
+    await bot.handle(message('hola', { channel: 'webchat', from: { channelUserId: 'conversation-1' } }))
+    const rows = await database.db.select().from(outbox)
+    expect(rows.map((row) => row.status)).toEqual(['sent'])
+  })
+})

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest'
+import { parseGlobalCommand } from '../../src/bot/engine/index.js'
+import { chat, type Chat } from './chat.js'
+
+const locales = ['es', 'en']
+
+describe('parseGlobalCommand', () => {
+  it.each([
+    ['menu', { name: 'menu' }],
+    ['Menú', { name: 'menu' }],
+    ['INICIO', { name: 'menu' }],
+    ['/start', { name: 'menu' }],
+    ['ayuda', { name: 'help' }],
+    ['Help!', { name: 'help' }],
+    ['cancelar', { name: 'cancel' }],
+    ['cancel', { name: 'cancel' }],
+    ['idioma', { name: 'language' }],
+    ['language', { name: 'language' }],
+    ['idioma en', { name: 'language', locale: 'en' }],
+    ['Language ES', { name: 'language', locale: 'es' }],
+    ['idioma fr', { name: 'language' }],
+    ['estado', { name: 'status' }],
+    ['Status', { name: 'status' }],
+    ['estado abc 123', { name: 'status', code: 'ABC123' }],
+    ['estado: gt-7k3p2', { name: 'status', code: 'GT-7K3P2' }],
+    ['/status GT7K3P2', { name: 'status', code: 'GT7K3P2' }],
+    ['Estado «GT-7K3P2».', { name: 'status', code: 'GT-7K3P2' }],
+    ['estado kxwm-pqrt', { name: 'status', code: 'KXWM-PQRT' }],
+  ])('reads %j as a command', (text, expected) => {
+    expect(parseGlobalCommand(text, locales)).toEqual(expected)
+  })
+
+  it.each([
+    'quiero volver al menu',
+    'necesito ayuda con mi bono',
+    'Estado deplorable del puesto de salud',
+    'estado de mi caso por favor ya',
+    'estado terrible',
+    'estados',
+    'menu menu',
+    'idioma en el hospital no es el mío',
+  ])('leaves %j to the question it answers', (text) => {
+    expect(parseGlobalCommand(text, locales)).toBeNull()
+  })
+})
+
+/** A chat in the middle of a complaint, at the facility question. */
+function midComplaint(): Chat {
+  const talk = chat({ flow: 'complaint' })
+  for (const answer of ['salud', 'maltrato', 'Escuintla', 'San José']) talk.send(answer)
+  expect(talk.session.nodeId).toBe('facility')
+  return talk
+}
+
+describe('global commands in the middle of a complaint', () => {
+  it('"menu" leaves the complaint for the menu, forgetting it', () => {
+    const talk = midComplaint()
+    const result = talk.send('menu')
+    expect(talk.texts(result)).toEqual([talk.t('menu.welcome'), talk.t('menu.prompt')])
+    expect(result.session).toMatchObject({ flowId: 'menu', nodeId: 'action', vars: {} })
+  })
+
+  it('"ayuda" lists the commands and asks the same question again, keeping the answers', () => {
+    const talk = midComplaint()
+    const before = talk.session.vars
+    const result = talk.send('ayuda')
+    expect(talk.texts(result)).toEqual([talk.t('engine.help'), talk.t('complaint.facility.prompt')])
+    expect(result.session).toMatchObject({ flowId: 'complaint', nodeId: 'facility', vars: before })
+  })
+
+  it('"ayuda" while idle lists the commands and shows the menu', () => {
+    const talk = chat()
+    expect(talk.texts(talk.send('ayuda'))).toEqual([talk.t('engine.help'), talk.t('menu.welcome'), talk.t('menu.prompt')])
+  })
+
+  it('"cancelar" confirms, drops the complaint and shows the menu', () => {
+    const talk = midComplaint()
+    const result = talk.send('Cancelar')
+    expect(talk.texts(result)).toEqual([talk.t('engine.cancelled'), talk.t('menu.welcome'), talk.t('menu.prompt')])
+    expect(result.effects).toEqual([])
+    expect(result.session).toMatchObject({ flowId: 'menu', vars: {} })
+  })
+
+  it('"cancelar" while idle just shows the menu', () => {
+    const talk = chat()
+    expect(talk.texts(talk.send('cancelar'))).toEqual([talk.t('menu.welcome'), talk.t('menu.prompt')])
+  })
+
+  it('"idioma" opens the language question', () => {
+    const talk = midComplaint()
+    const result = talk.send('idioma')
+    expect(result.session).toMatchObject({ flowId: 'language', nodeId: 'choose' })
+  })
+
+  it('"idioma en" switches at once, confirms in English and repeats the question in English', () => {
+    const talk = midComplaint()
+    const result = talk.send('idioma en')
+    expect(talk.texts(result)).toEqual(["Done, from now on I'll write to you in English.", talk.t('complaint.facility.prompt')])
+    expect(talk.t('complaint.facility.prompt')).toMatch(/^What is the place called/)
+    expect(result.session).toMatchObject({ locale: 'en', flowId: 'complaint', nodeId: 'facility' })
+    expect(result.session.vars['municipality']).toBe('0509')
+  })
+
+  it('"language es" while idle switches and shows the menu in Spanish', () => {
+    const talk = chat({ locale: 'en' })
+    const texts = talk.texts(talk.send('language es'))
+    expect(texts).toEqual(['Listo, desde ahora le escribo en español.', talk.t('menu.welcome'), talk.t('menu.prompt')])
+  })
+
+  it('"estado <código>" looks the case up, leaving the complaint', () => {
+    const talk = midComplaint()
+    const result = talk.send('estado GT-7K3P2')
+    expect(result.effects).toEqual([{ type: 'case.lookup', args: { code: 'GT-7K3P2' } }])
+    expect(result.session).toMatchObject({ flowId: 'status', vars: { code: 'GT-7K3P2' } })
+  })
+
+  it('"estado" alone asks for the code', () => {
+    const talk = midComplaint()
+    expect(talk.texts(talk.send('estado'))).toEqual([talk.t('status.code.prompt')])
+  })
+
+  it('a command inside a sentence is an ordinary answer', () => {
+    const talk = midComplaint()
+    talk.send('Hospital del menu')
+    expect(talk.session).toMatchObject({ nodeId: 'description', vars: { facility: 'Hospital del menu' } })
+  })
+})

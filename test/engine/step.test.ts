@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest'
+import { begin, newSession, step, validateFlows, type Flow, type Session } from '../../src/bot/engine/index.js'
+import { flows } from '../../src/flows/index.js'
+import { chat, createdCase } from './chat.js'
+import { testContext } from './context.js'
+
+/** The real flows plus a few small ones that exercise one node kind each. */
+const withTestFlows = (extra: Record<string, unknown>): Record<string, Flow> => validateFlows({ ...flows, ...extra })
+
+describe('newSession', () => {
+  it('is idle, in the given language, with nothing said yet', () => {
+    expect(newSession('en')).toEqual({ flowId: null, nodeId: null, waiting: 'none', vars: {}, locale: 'en', lastActivityAt: null, retries: 0 })
+  })
+})
+
+describe('step', () => {
+  it('leaves the session it was given untouched', () => {
+    const talk = chat({ flow: 'complaint' })
+    const before: Session = structuredClone(talk.session)
+    const given = talk.session
+    step(given, { kind: 'text', text: 'salud' }, talk.ctx)
+    expect(given).toEqual(before)
+  })
+
+  it('runs say nodes until a question, interpolating variables', () => {
+    const ctx = testContext({
+      flows: withTestFlows({
+        hello: {
+          id: 'hello',
+          title: 'hello',
+          start: 'a',
+          nodes: {
+            a: { kind: 'say', text: 'uno {{who}}', next: 'b' },
+            b: { kind: 'say', text: 'dos', next: 'q' },
+            q: { kind: 'ask', var: 'x', prompt: 'tres', input: { type: 'text' }, next: 'end' },
+            end: { kind: 'end' },
+          },
+        },
+      }),
+    })
+    const result = begin(newSession('es'), 'hello', ctx, { who: 'Rosa' })
+    expect(result.replies.map((r) => r.text)).toEqual(['uno Rosa', 'dos', 'tres'])
+    expect(result.session).toMatchObject({ flowId: 'hello', nodeId: 'q', waiting: 'input', vars: { who: 'Rosa' } })
+  })
+
+  it('starts another flow with fresh variables on "@flow"', () => {
+    const ctx = testContext({
+      flows: withTestFlows({
+        first: {
+          id: 'first',
+          title: 'first',
+          start: 'q',
+          nodes: { q: { kind: 'ask', var: 'secret', prompt: 'q', input: { type: 'text' }, next: '@complaint' } },
+        },
+      }),
+    })
+    const talk = chat({ ctx, flow: 'first' })
+    const result = talk.send('mi dato')
+    expect(result.session).toMatchObject({ flowId: 'complaint', nodeId: 'sector', vars: {} })
+  })
+
+  it('builds effect arguments from dotted paths, sending null for unset ones', () => {
+    const ctx = testContext({
+      flows: withTestFlows({
+        fx: {
+          id: 'fx',
+          title: 'fx',
+          start: 'go',
+          nodes: {
+            go: { kind: 'effect', effect: 'case.lookup', args: { code: 'prior.code', missing: 'nothing.here' }, resultVar: 'r', next: 'end' },
+            end: { kind: 'end', text: '{{r.code}}' },
+          },
+        },
+      }),
+    })
+    const started = begin(newSession('es'), 'fx', ctx, { prior: { code: 'X1' } })
+    expect(started.effects).toEqual([{ type: 'case.lookup', args: { code: 'X1', missing: null } }])
+    expect(started.session.waiting).toBe('effect')
+    const resumed = step(started.session, { kind: 'effect.result', effect: 'case.lookup', result: { code: 'Y2' } }, ctx)
+    expect(resumed.replies).toEqual([{ text: 'Y2' }])
+  })
+
+  it('switches the language only to a locale it supports', () => {
+    const setTo = (value: string) =>
+      begin(
+        newSession('es'),
+        'lang',
+        testContext({
+          flows: withTestFlows({
+            lang: { id: 'lang', title: 'lang', start: 's', nodes: { s: { kind: 'setLocale', var: 'to', next: 'e' }, e: { kind: 'end' } } },
+          }),
+        }),
+        { to: value },
+      ).session.locale
+    expect(setTo('en')).toBe('en')
+    expect(setTo('fr')).toBe('es')
+  })
+
+  it('throws on a flow that loops without ever waiting', () => {
+    const ctx = testContext({
+      flows: {
+        ...flows,
+        loop: {
+          id: 'loop',
+          title: 'loop',
+          start: 'a',
+          nodes: {
+            a: { kind: 'say', text: 'a', next: 'b' },
+            b: { kind: 'branch', cases: [{ when: { var: 'never', present: true }, next: 'end' }], default: 'a' },
+            end: { kind: 'end' },
+          },
+        },
+      },
+    })
+    expect(() => begin(newSession('es'), 'loop', ctx)).toThrow(/ran 100 nodes without waiting/)
+  })
+
+  it('throws when asked to start a flow it was not given', () => {
+    expect(() => begin(newSession('es'), 'polls', testContext())).toThrow(/flow "polls"/)
+  })
+
+  it('throws on an effect result it is not waiting for', () => {
+    const talk = chat({ flow: 'complaint' })
+    expect(() => talk.feed('case.create', createdCase)).toThrow(/got a case.create result while the session waits for input/)
+  })
+
+  it('throws on the result of another effect than the one asked for', () => {
+    const talk = chat({ flow: 'status' })
+    talk.send('ABC123')
+    expect(() => talk.feed('case.create', createdCase)).toThrow(/got a case.create result/)
+  })
+
+  it('throws on a message while an effect result is pending', () => {
+    const talk = chat({ flow: 'status' })
+    talk.send('ABC123')
+    expect(() => talk.send('hola')).toThrow(/waits for an effect result/)
+  })
+})

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createToken } from '../../src/auth/tokens.js'
+import type { Composed } from '../../src/compose.js'
+import type { Database } from '../../src/db/client.js'
+import { outbox } from '../../src/db/schema/index.js'
+import { testApp, webchatConversation } from '../support/app.js'
+import { databaseKinds, freshDatabase } from '../support/database.js'
+
+const TRACKING_CODE = /\b[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}\b/
+
+describe.each(databaseKinds)('a complaint through the web chat on %s', (kind) => {
+  let database: Database
+  let composed: Composed
+  let adminToken: string
+
+  beforeAll(async () => {
+    database = await freshDatabase(kind)
+    composed = await testApp(database)
+    adminToken = (await createToken(database.db, { name: 'test admin', role: 'admin' })).token
+  })
+  afterAll(async () => {
+    await database.close()
+  })
+
+  async function fileComplaint(conversationId: string) {
+    const chat = webchatConversation(composed.app, conversationId)
+    await chat.say('hola')
+    await chat.press(/queja/i)
+    await chat.press(/^salud/i)
+    await chat.press(/medicamentos/i)
+    await chat.say('guatemala')
+    await chat.say('mixco')
+    await chat.say('Centro de Salud de Mixco')
+    await chat.say('Desde hace dos semanas no hay amoxicilina para los niños en la farmacia.')
+    await chat.press(/confidencial/i)
+    await chat.say('sí')
+    const code = TRACKING_CODE.exec(chat.text())?.[0]
+    if (!code) throw new Error(`no tracking code in: ${chat.text()}`)
+    return { code, chat }
+  }
+
+  it('gives a tracking code and the case appears routed to the health area in the admin API', async () => {
+    const { code } = await fileComplaint('conversation-alpha')
+
+    const list = await composed.app.request('/api/v1/cases?sector=health', { headers: { authorization: `Bearer ${adminToken}` } })
+    expect(list.status).toBe(200)
+    const { items } = (await list.json()) as { items: { code: string; status: string; municipalityCode: string }[] }
+    expect(items.find((item) => item.code === code)).toMatchObject({ status: 'routed', municipalityCode: '0108' })
+
+    const one = await composed.app.request(`/api/v1/cases/${code}`, { headers: { authorization: `Bearer ${adminToken}` } })
+    expect(one.status).toBe(200)
+    const body = await one.text()
+    expect(body).toContain('Guatemala Nor Occidente')
+    expect(body).not.toContain('conversation-alpha')
+  })
+
+  it('answers the status of the code in the same chat', async () => {
+    const { code, chat } = await fileComplaint('conversation-beta')
+    await chat.say(`estado ${code.toLowerCase()}`)
+    expect(chat.text()).toContain(code)
+    expect(chat.text()).toContain('Guatemala Nor Occidente')
+  })
+
+  it('refuses the admin API without a token or with a wrong one, showing no data', async () => {
+    const anonymous = await composed.app.request('/api/v1/cases')
+    expect(anonymous.status).toBe(401)
+    expect(anonymous.headers.get('content-type')).toBe('application/problem+json')
+    expect(await anonymous.json()).toMatchObject({ status: 401, title: 'Unauthorized' })
+
+    const wrong = await composed.app.request('/api/v1/cases', { headers: { authorization: 'Bearer dlg_not-a-token' } })
+    expect(wrong.status).toBe(401)
+
+    const observatory = (await createToken(database.db, { name: 'obs', role: 'observatory' })).token
+    const forbidden = await composed.app.request('/api/v1/cases', { headers: { authorization: `Bearer ${observatory}` } })
+    expect(forbidden.status).toBe(403)
+    expect(await forbidden.text()).not.toMatch(TRACKING_CODE)
+  })
+
+  it('answers a bad web chat request with a problem document naming the field', async () => {
+    const response = await composed.app.request('/webchat/messages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ conversationId: 'x', messageId: 'message-1', text: 'hola' }),
+    })
+    expect(response.status).toBe(400)
+    expect(response.headers.get('content-type')).toBe('application/problem+json')
+    expect((await response.json()) as { detail: string }).toMatchObject({ detail: expect.stringContaining('conversationId') })
+  })
+
+  it('hands a later message to the page once, when it polls', async () => {
+    const chat = webchatConversation(composed.app, 'conversation-gamma')
+    await chat.say('hola')
+    await database.db.insert(outbox).values({ channel: 'webchat', address: 'conversation-gamma', body: { text: 'Su caso fue atendido' } })
+    await composed.outbox.runOnce()
+    const poll = async () => (await composed.app.request('/webchat/messages?conversationId=conversation-gamma')).json()
+    expect(await poll()).toEqual({ replies: [{ text: 'Su caso fue atendido' }] })
+    expect(await poll()).toEqual({ replies: [] })
+  })
+
+  it('reports the database kind on /health', async () => {
+    const response = await composed.app.request('/health')
+    expect(await response.json()).toEqual({ status: 'ok', database: kind })
+  })
+})
