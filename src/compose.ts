@@ -12,12 +12,15 @@ import { createEffectHandlers } from './flows/effect-handlers.js'
 import { flows } from './flows/index.js'
 import { createTranslate, supportedLocales } from './i18n/index.js'
 import type { Logger } from './log.js'
+import type { Job } from './jobs/run-job-once.js'
+import { createScheduler, type Scheduler } from './jobs/scheduler.js'
 
 export type Composed = {
   app: Hono
   runtime: Runtime
   channels: Map<ChannelKind, Channel>
   outbox: OutboxWorker
+  scheduler: Scheduler
 }
 
 type ComposeOptions = {
@@ -51,5 +54,8 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
   })
   const outbox = createOutboxWorker({ db: database.db, channels, logger, pollMs: config.OUTBOX_POLL_MS, now })
   const app = createApp({ database, handle: runtime.handle, logger, now })
-  return { app, runtime, channels, outbox }
+  // Scheduled work (SLA escalation, digests, poll opening and closing); each runs once across instances.
+  const jobs: Job[] = []
+  const scheduler = createScheduler({ db: database.db, jobs, logger, now })
+  return { app, runtime, channels, outbox, scheduler }
 }

@@ -14,9 +14,10 @@ async function main() {
   const database = config.DATABASE_URL
     ? await openDatabase({ kind: 'postgres', url: config.DATABASE_URL })
     : await openDatabase({ kind: 'pglite', dataDir: config.DATA_DIR })
-  const { app, runtime, channels, outbox } = await compose({ database, config, logger })
+  const { app, runtime, channels, outbox, scheduler } = await compose({ database, config, logger })
   for (const channel of channels.values()) await channel.start?.(runtime.handle)
   outbox.start()
+  await scheduler.start()
 
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     const where = database.kind === 'pglite' ? `the embedded database in ${config.DATA_DIR}` : 'PostgreSQL'
@@ -38,6 +39,7 @@ async function main() {
     stopping = true
     logger.info({ signal }, 'shutting down')
     server.close()
+    scheduler.stop()
     await outbox.stop()
     for (const channel of channels.values()) await channel.stop?.()
     await database.close()

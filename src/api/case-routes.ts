@@ -5,6 +5,7 @@ import { CASE_STATUSES, SECTORS } from '../db/schema/index.js'
 import { validate } from '../http/validate.js'
 import type { AppEnv } from './app-env.js'
 import { requireRole } from './auth.js'
+import type { Operation } from './openapi/operation.js'
 
 export const ListCasesQuerySchema = z.object({
   status: z.enum(CASE_STATUSES).optional(),
@@ -15,6 +16,11 @@ export const ListCasesQuerySchema = z.object({
 })
 
 const CodeParamSchema = z.object({ code: z.string().min(4).max(20) })
+
+export const caseOperations: Operation[] = [
+  { method: 'get', path: '/api/v1/cases', summary: 'List cases, newest first', tag: 'cases', roles: ['admin'], query: ListCasesQuerySchema },
+  { method: 'get', path: '/api/v1/cases/{code}', summary: 'A case with its events', tag: 'cases', roles: ['admin'], params: CodeParamSchema },
+]
 
 /** Cases, for admins (institution scopes arrive with case management). */
 export const caseRoutes = new Hono<AppEnv>()

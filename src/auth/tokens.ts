@@ -3,7 +3,8 @@ import { eq } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { apiTokens, type Role } from '../db/schema/index.js'
 
-export type TokenOwner = { id: string; name: string; role: Role }
+/** Who presented a token; `unitIds` scopes an institution token to its units' cases. */
+export type TokenOwner = { id: string; name: string; role: Role; unitIds: string[] }
 
 const PREFIX = 'dlg_'
 
@@ -12,12 +13,15 @@ function hashSecret(secret: string): string {
 }
 
 /** Creates an API token; the secret is returned once and only its hash is stored. */
-export async function createToken(db: DbOrTx, input: { name: string; role: Role }): Promise<TokenOwner & { token: string }> {
+export async function createToken(
+  db: DbOrTx,
+  input: { name: string; role: Role; unitIds?: string[] },
+): Promise<TokenOwner & { token: string }> {
   const token = PREFIX + randomBytes(24).toString('base64url')
   const [row] = await db
     .insert(apiTokens)
-    .values({ name: input.name, role: input.role, tokenHash: hashSecret(token) })
-    .returning({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role })
+    .values({ name: input.name, role: input.role, tokenHash: hashSecret(token), unitIds: input.unitIds ?? [] })
+    .returning({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, unitIds: apiTokens.unitIds })
   if (!row) throw new Error('token insert returned nothing')
   return { ...row, token }
 }
@@ -32,7 +36,7 @@ export async function verifyToken(db: DbOrTx, presented: string, now: Date = new
   if (!row || row.revokedAt !== null) return null
   if (!timingSafeEqual(Buffer.from(row.tokenHash, 'hex'), Buffer.from(hash, 'hex'))) return null
   await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id))
-  return { id: row.id, name: row.name, role: row.role }
+  return { id: row.id, name: row.name, role: row.role, unitIds: row.unitIds }
 }
 
 /** Revokes a token by id; false when there is no such token. */

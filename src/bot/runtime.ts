@@ -1,5 +1,4 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
-import { assertNever } from '../assert-never.js'
 import type { Db, Tx } from '../db/client.js'
 import { contacts, inboundMessages, outbox, sessions } from '../db/schema/index.js'
 import type { Logger } from '../log.js'
@@ -7,6 +6,7 @@ import type { ChannelKind, HandleResult, InboundMessage } from './channel.js'
 import { newSession, step } from './engine/index.js'
 import {
   type Effect,
+  type EffectName,
   type EngineContext,
   type Input,
   type Json,
@@ -20,9 +20,9 @@ import { ReplySchema } from './reply-schema.js'
 /** What an effect handler knows of the conversation that asked for it. */
 export type EffectContext = { contactId: string; channel: ChannelKind; locale: string; now: Date }
 
-type HandlerFor<E extends Effect> = (tx: Tx, effect: E, context: EffectContext) => Promise<Json>
+export type EffectHandler = (tx: Tx, effect: Effect, context: EffectContext) => Promise<Json>
 /** One handler per effect the engine can ask for; main.ts supplies them. */
-export type EffectHandlers = { [K in Effect['type']]: HandlerFor<Extract<Effect, { type: K }>> }
+export type EffectHandlers = Record<EffectName, EffectHandler>
 
 export type RuntimeOptions = {
   db: Db
@@ -40,16 +40,6 @@ export type Runtime = { handle: (message: InboundMessage) => Promise<HandleResul
 // An engine that asks for effect after effect without waiting for input is broken; stop it.
 const MAX_EFFECTS_PER_MESSAGE = 10
 
-function perform(handlers: EffectHandlers, tx: Tx, effect: Effect, context: EffectContext): Promise<Json> {
-  switch (effect.type) {
-    case 'case.create':
-      return handlers['case.create'](tx, effect, context)
-    case 'case.lookup':
-      return handlers['case.lookup'](tx, effect, context)
-    default:
-      return assertNever(effect)
-  }
-}
 
 /**
  * Drives the engine for inbound messages. Each message is one transaction: dedupe, lock the
@@ -71,7 +61,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if (performed >= MAX_EFFECTS_PER_MESSAGE) throw new Error('the engine asked for too many effects in a row')
       const [effect] = result.effects
       if (!effect) break
-      const value = await perform(options.handlers, tx, effect, { ...context, locale: result.session.locale })
+      const value = await options.handlers[effect.type](tx, effect, { ...context, locale: result.session.locale })
       result = step(result.session, { kind: 'effect.result', effect: effect.type, result: value }, engine)
       replies.push(...result.replies)
     }

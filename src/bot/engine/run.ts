@@ -103,10 +103,5 @@ function run(turn: Turn, ctx: EngineContext): void {
 /** Builds the effect's arguments from session variables; an unset one is sent as null. */
 function effectOf(node: Extract<FlowNode, { kind: 'effect' }>, vars: Record<string, Json>): Effect {
   const args = Object.fromEntries(Object.entries(node.args).map(([name, path]) => [name, readVar(vars, path) ?? null]))
-  switch (node.effect) {
-    case 'case.create':
-      return { type: 'case.create', args }
-    case 'case.lookup':
-      return { type: 'case.lookup', args }
-  }
+  return { type: node.effect, args }
 }

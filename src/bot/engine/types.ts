@@ -62,7 +62,15 @@ export const ConditionSchema = z.union([
 ])
 export type Condition = z.infer<typeof ConditionSchema>
 
-export const EffectNameSchema = z.enum(['case.create', 'case.lookup'])
+/**
+ * Everything a flow can ask the runtime to do. Add a name here (one per line) and a handler in
+ * the map main.ts hands the runtime; the compiler then asks for nothing else.
+ */
+export const EFFECT_NAMES = [
+  'case.create',
+  'case.lookup',
+] as const
+export const EffectNameSchema = z.enum(EFFECT_NAMES)
 export type EffectName = z.infer<typeof EffectNameSchema>
 
 export const NodeSchema = z.discriminatedUnion('kind', [
@@ -159,9 +167,8 @@ export type Reply = {
   expects?: 'text' | 'choice' | 'number' | 'yesno' | 'location' | 'media'
 }
 
-export type CaseDraftEffect = { type: 'case.create'; args: Record<string, Json> }
-export type CaseLookupEffect = { type: 'case.lookup'; args: Record<string, Json> }
-export type Effect = CaseDraftEffect | CaseLookupEffect
+/** An effect: its name and its arguments, read from session variables. */
+export type Effect = { type: EffectName; args: Record<string, Json> }
 
 // ---------------------------------------------------------------- session and context
 

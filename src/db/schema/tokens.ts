@@ -9,6 +9,8 @@ export const apiTokens = pgTable('api_tokens', {
   name: text('name').notNull(),
   role: text('role', { enum: ROLES }).notNull(),
   tokenHash: text('token_hash').notNull().unique(),
+  /** for the institution role: the units whose cases this token may see and work */
+  unitIds: uuid('unit_ids').array().notNull().default([]),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
