@@ -120,6 +120,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
             body: reply,
             status: inline ? ('sent' as const) : ('pending' as const),
             sentAt: inline ? at : null,
+            // the worker compares with the app's clock, not the database's
+            nextAttemptAt: at,
           })),
         )
       }

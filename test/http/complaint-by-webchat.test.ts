@@ -90,7 +90,9 @@ describe.each(databaseKinds)('a complaint through the web chat on %s', (kind) =>
   it('hands a later message to the page once, when it polls', async () => {
     const chat = webchatConversation(composed.app, 'conversation-gamma')
     await chat.say('hola')
-    await database.db.insert(outbox).values({ channel: 'webchat', address: 'conversation-gamma', body: { text: 'Su caso fue atendido' } })
+    await database.db
+      .insert(outbox)
+      .values({ channel: 'webchat', address: 'conversation-gamma', body: { text: 'Su caso fue atendido' }, nextAttemptAt: new Date(Date.now() - 1000) })
     await composed.outbox.runOnce()
     const poll = async () => (await composed.app.request('/webchat/messages?conversationId=conversation-gamma')).json()
     expect(await poll()).toEqual({ replies: [{ text: 'Su caso fue atendido' }] })
