@@ -1,19 +1,33 @@
 import { Hono } from 'hono'
 import { createApi } from './api/create-api.js'
 import { errorToResponse } from './api/errors.js'
-import type { InboundHandler } from './bot/channel.js'
+import type { Channel, InboundHandler } from './bot/channel.js'
 import { createWebchatRoutes } from './bot/channels/webchat/webchat-routes.js'
 import type { Database } from './db/client.js'
 import { problem } from './http/problem.js'
 import type { Logger } from './log.js'
+import { createObservatoryRoutes } from './observatory/observatory-routes.js'
+import { createOpen311Routes } from './open311/open311-routes.js'
 
-export type AppDeps = { database: Database; handle: InboundHandler; logger: Logger; now?: () => Date }
+export type AppDeps = {
+  database: Database
+  handle: InboundHandler
+  logger: Logger
+  now?: () => Date
+  /** channels whose webhook routes are mounted */
+  channels?: Iterable<Channel>
+  /** small-cell threshold of published statistics (STATS_MIN_CELL) */
+  statsMinCell?: number
+}
 
 /** The whole HTTP surface: web chat page and endpoints, health, admin API. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono()
   app.route('/', createWebchatRoutes({ db: deps.database.db, handle: deps.handle, now: deps.now }))
-  app.route('/', createApi({ database: deps.database }))
+  for (const channel of deps.channels ?? []) if (channel.routes) app.route('/', channel.routes)
+  app.route('/', createApi({ database: deps.database, now: deps.now, statsMinCell: deps.statsMinCell }))
+  app.route('/open311/v2', createOpen311Routes({ db: deps.database.db, now: deps.now }))
+  app.route('/', createObservatoryRoutes())
   app.notFound((c) => problem(c, 404, `no route for ${c.req.method} ${c.req.path}`))
   app.onError((error, c) => errorToResponse(error, c, deps.logger))
   return app

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono'
 import { createApp } from './app.js'
 import type { Channel, ChannelKind } from './bot/channel.js'
-import { createChannels } from './bot/create-channels.js'
+import { type ChannelConfig, createChannels } from './bot/create-channels.js'
 import { createOutboxWorker, type OutboxWorker } from './bot/outbox.js'
 import { createRuntime, type Runtime } from './bot/runtime.js'
 import type { Config } from './config.js'
@@ -12,8 +12,12 @@ import { createEffectHandlers } from './flows/effect-handlers.js'
 import { flows } from './flows/index.js'
 import { createTranslate, supportedLocales } from './i18n/index.js'
 import type { Logger } from './log.js'
+import { createRetentionJob } from './privacy/retention-job.js'
 import type { Job } from './jobs/run-job-once.js'
 import { createScheduler, type Scheduler } from './jobs/scheduler.js'
+import { type CaseJobsConfig, caseJobs } from './cases/case-jobs.js'
+import { pollJobs, pollPacing } from './polls/poll-jobs.js'
+import { resolvePollFlows } from './polls/resolve-poll-flows.js'
 
 export type Composed = {
   app: Hono
@@ -25,7 +29,7 @@ export type Composed = {
 
 type ComposeOptions = {
   database: Database
-  config: Pick<Config, 'SEED_FILE' | 'SESSION_TTL_MINUTES' | 'DEFAULT_LOCALE' | 'OUTBOX_POLL_MS'>
+  config: Pick<Config, 'SEED_FILE' | 'SESSION_TTL_MINUTES' | 'DEFAULT_LOCALE' | 'OUTBOX_POLL_MS' | 'RETENTION_DAYS'> & ChannelConfig & CaseJobsConfig & Partial<Pick<Config, 'STATS_MIN_CELL' | 'OVERSIGHT_UNIT_CODE'>>
   logger: Logger
   now?: () => Date
 }
@@ -36,7 +40,7 @@ type ComposeOptions = {
  */
 export async function compose({ database, config, logger, now }: ComposeOptions): Promise<Composed> {
   await seedDatabase(database.db, config.SEED_FILE)
-  const channels = createChannels({ db: database.db })
+  const channels = createChannels({ db: database.db, config, logger })
   const runtime = createRuntime({
     db: database.db,
     engine: {
@@ -46,16 +50,21 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
       locales: supportedLocales,
       sessionTtlMinutes: config.SESSION_TTL_MINUTES,
     },
-    handlers: createEffectHandlers(),
+    handlers: createEffectHandlers({ oversightUnitCode: config.OVERSIGHT_UNIT_CODE }),
     inlineChannels: new Set([...channels.values()].filter((c) => c.inlineReplies).map((c) => c.kind)),
     defaultLocale: config.DEFAULT_LOCALE,
     logger,
     now,
+    resolveFlows: resolvePollFlows,
   })
   const outbox = createOutboxWorker({ db: database.db, channels, logger, pollMs: config.OUTBOX_POLL_MS, now })
-  const app = createApp({ database, handle: runtime.handle, logger, now })
+  const app = createApp({ database, handle: runtime.handle, logger, now, channels: channels.values(), statsMinCell: config.STATS_MIN_CELL })
   // Scheduled work (SLA escalation, digests, poll opening and closing); each runs once across instances.
-  const jobs: Job[] = []
+  const jobs: Job[] = [
+    createRetentionJob(config.RETENTION_DAYS),
+    ...caseJobs(config, runtime),
+    ...pollJobs({ startFlow: runtime.startFlow, t: createTranslate(), pacing: pollPacing(channels), now }),
+  ]
   const scheduler = createScheduler({ db: database.db, jobs, logger, now })
   return { app, runtime, channels, outbox, scheduler }
 }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import cron from 'node-cron'
 import { z } from 'zod'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -19,6 +20,45 @@ export const ConfigSchema = z.object({
   SEED_FILE: z.string().min(1).default('./seed/directory.json'),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(1000),
   DEFAULT_LOCALE: z.enum(['es', 'en']).default('es'),
+  /** published statistics show counts below this as "<k" (small-cell suppression) */
+  STATS_MIN_CELL: z.coerce.number().int().min(1).max(100).default(5),
+  /** days after a case is resolved before the citizen is asked whether it was solved */
+  CASE_FOLLOW_UP_DAYS: z.coerce.number().int().positive().default(14),
+  /** hour (0-23, America/Guatemala) when staff chats get their daily digest */
+  STAFF_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
+  /** node-cron expression (America/Guatemala) for the job that escalates overdue cases */
+  ESCALATION_CRON: z.string().min(9).refine((value) => cron.validate(value), 'not a valid cron expression').default('*/5 * * * *'),
+  /** Telegram: on when the token (from BotFather) is set; long polling unless a webhook URL is set */
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]{20,}$/, 'must look like 123456:ABC-DEF… (from BotFather)').optional(),
+  /** public https URL Telegram posts updates to, ending in /webhooks/telegram */
+  TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token; derived from the token when unset */
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[\w-]{1,256}$/, '1 to 256 letters, digits, _ or -').optional(),
+  /** Bot API root (a self-hosted Bot API server, or a fake one in tests) */
+  TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
+  /** largest photo, voice note or document (bytes) a channel downloads and keeps as evidence */
+  MEDIA_MAX_BYTES: z.coerce.number().int().positive().default(10_485_760),
+  /** days after which delivered messages, dedupe records and evidence of closed cases are deleted */
+  RETENTION_DAYS: z.coerce.number().int().positive().default(180),
+  /** unit code that receives complaints about the head of the unit they would go to; their parent unit when unset */
+  OVERSIGHT_UNIT_CODE: z.string().min(1).optional(),
+  /** WhatsApp through Baileys (a linked device on an ordinary number): on with 1 */
+  WHATSAPP_BAILEYS: z.stringbool().default(false),
+  /** names the linked number's login and lease in the database (one per number) */
+  WHATSAPP_BAILEYS_ACCOUNT: z.string().regex(/^[\w-]{1,64}$/, 'letters, digits, - or _').default('default'),
+  /** link by pairing code for this number (digits with country code) instead of a QR code */
+  WHATSAPP_BAILEYS_PAIRING_NUMBER: z.string().regex(/^\d{8,15}$/, 'digits only, with the country code').optional(),
+  WHATSAPP_BAILEYS_RATE_PER_SECOND: z.coerce.number().positive().default(1),
+  /** WhatsApp Cloud API: on when the token is set; the other three are then required */
+  WHATSAPP_CLOUD_TOKEN: z.string().min(1).optional(),
+  WHATSAPP_CLOUD_PHONE_ID: z.string().regex(/^\d+$/, 'the numeric phone number id').optional(),
+  WHATSAPP_CLOUD_APP_SECRET: z.string().min(1).optional(),
+  WHATSAPP_CLOUD_VERIFY_TOKEN: z.string().min(1).optional(),
+  WHATSAPP_CLOUD_API_ROOT: z.url().default('https://graph.facebook.com/v23.0'),
+  WHATSAPP_CLOUD_RATE_PER_SECOND: z.coerce.number().positive().default(80),
+  /** an approved template with one body parameter, for messages outside the 24-hour window */
+  WHATSAPP_CLOUD_TEMPLATE_NAME: z.string().min(1).optional(),
+  WHATSAPP_CLOUD_TEMPLATE_LANGUAGE: z.string().min(2).default('es'),
 })
 export type Config = z.infer<typeof ConfigSchema>
 

@@ -38,3 +38,23 @@ export class NoRouteError extends DomainError {
     super(`no routing rule matches this ${sector} case: every sector needs a catch-all rule`)
   }
 }
+
+/** A case cannot go from its status to the one asked for (HTTP 409); the message lists what it can do. */
+export class InvalidTransitionError extends DomainError {
+  override name = 'InvalidTransitionError'
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    readonly allowed: readonly string[],
+  ) {
+    super(
+      `a case that is ${from} cannot become ${to}; ` +
+        (allowed.length > 0 ? `from ${from} it can become: ${allowed.join(', ')}` : `nothing follows ${from}`),
+    )
+  }
+}
+
+/** The caller is known but may not do this (HTTP 403): another unit's case, a contact not shared. */
+export class ForbiddenError extends DomainError {
+  override name = 'ForbiddenError'
+}

@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server'
+import { openCliBridge } from './cli/cli-bridge.js'
 import { compose } from './compose.js'
 import { ConfigError, loadConfig, loadDotEnv } from './config.js'
 import { openDatabase } from './db/client.js'
@@ -15,18 +16,21 @@ async function main() {
     ? await openDatabase({ kind: 'postgres', url: config.DATABASE_URL })
     : await openDatabase({ kind: 'pglite', dataDir: config.DATA_DIR })
   const { app, runtime, channels, outbox, scheduler } = await compose({ database, config, logger })
+  // The embedded database serves this process only, so the CLI reaches it through the app.
+  const cliBridge = database.kind === 'pglite' ? openCliBridge(app, database.db, config.DATA_DIR) : null
   for (const channel of channels.values()) await channel.start?.(runtime.handle)
   outbox.start()
   await scheduler.start()
 
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    cliBridge?.publish(info.port)
     const where = database.kind === 'pglite' ? `the embedded database in ${config.DATA_DIR}` : 'PostgreSQL'
     logger.info({ port: info.port, database: database.kind }, `Diálogo is running on ${where}`)
     console.log(
       [
         '',
         `  Web chat:   http://localhost:${info.port}/`,
-        `  Admin API:  http://localhost:${info.port}/api/v1/cases  (token: npm run cli -- token create --role admin --name YOU)`,
+        `  Admin API:  http://localhost:${info.port}/api/v1/docs  (token: npm run cli -- token create --role admin --name YOU)`,
         `  Health:     http://localhost:${info.port}/health`,
         '',
       ].join('\n'),
@@ -43,6 +47,7 @@ async function main() {
     await outbox.stop()
     for (const channel of channels.values()) await channel.stop?.()
     await database.close()
+    cliBridge?.close()
     release()
     process.exit(0)
   }

@@ -7,5 +7,7 @@ export type AppEnv = {
     db: Db
     databaseKind: DatabaseKind
     actor: TokenOwner
+    /** the clock, injectable so tests can fix deadlines */
+    now: () => Date
   }
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import { DomainError, NoRouteError, NotFoundError, ValidationError } from '../domain-errors.js'
+import { DomainError, ForbiddenError, NoRouteError, NotFoundError, ValidationError } from '../domain-errors.js'
 import { problem } from '../http/problem.js'
 import type { Logger } from '../log.js'
 
@@ -11,6 +11,7 @@ import type { Logger } from '../log.js'
 export function errorToResponse(error: Error, c: Context, logger: Logger): Response {
   if (error instanceof NotFoundError) return problem(c, 404, error.message)
   if (error instanceof ValidationError) return problem(c, 422, error.message)
+  if (error instanceof ForbiddenError) return problem(c, 403, error.message)
   if (error instanceof NoRouteError) {
     logger.error({ sector: error.sector }, 'routing rules leave a sector without a catch-all')
     return problem(c, 500, error.message)

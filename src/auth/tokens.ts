@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { eq } from 'drizzle-orm'
+import { asc, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { apiTokens, type Role } from '../db/schema/index.js'
 
@@ -43,4 +43,23 @@ export async function verifyToken(db: DbOrTx, presented: string, now: Date = new
 export async function revokeToken(db: DbOrTx, id: string, now: Date = new Date()): Promise<boolean> {
   const rows = await db.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, id)).returning({ id: apiTokens.id })
   return rows.length > 0
+}
+
+/** A token as it is listed: never the secret nor its hash. */
+export type TokenListing = TokenOwner & { createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }
+
+/** Every token, oldest first, without secrets or hashes. */
+export async function listTokens(db: DbOrTx): Promise<TokenListing[]> {
+  return db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      role: apiTokens.role,
+      unitIds: apiTokens.unitIds,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      revokedAt: apiTokens.revokedAt,
+    })
+    .from(apiTokens)
+    .orderBy(asc(apiTokens.createdAt), asc(apiTokens.id))
 }

@@ -1,3 +1,4 @@
+import type { Hono } from 'hono'
 import type { MessageContent, Reply } from './engine/types.js'
 
 export const CHANNEL_KINDS = ['webchat', 'telegram', 'whatsapp-baileys', 'whatsapp-cloud'] as const
@@ -40,7 +41,17 @@ export type Channel = {
    */
   inlineReplies: boolean
   send: (address: string, reply: Reply) => Promise<DeliveryResult>
+  /**
+   * false while this instance cannot deliver for the channel (a Baileys socket held by another
+   * instance, or not connected yet): the outbox leaves its messages for an instance that can
+   */
+  canSend?: () => boolean
   /** begins receiving (long polling, sockets); webhook channels mount routes instead */
   start?: (handle: InboundHandler) => Promise<void>
+  /**
+   * HTTP routes the app mounts at its root (webhooks, e.g. `/webhooks/telegram`); they hand what
+   * arrives to the handler given to `start`, so `start` is called before the server listens
+   */
+  routes?: Hono
   stop?: () => Promise<void>
 }

@@ -1,10 +1,44 @@
+import type { Config } from '../config.js'
 import type { Db } from '../db/client.js'
+import type { Logger } from '../log.js'
 import type { Channel, ChannelKind } from './channel.js'
+import { createTelegramChannel } from './channels/telegram/telegram-channel.js'
 import { createWebchatChannel } from './channels/webchat/webchat-channel.js'
+import { type BaileysConfig, baileysFromConfig } from './channels/whatsapp-baileys/from-config.js'
+import { type WhatsappCloudConfig, whatsappCloudFromConfig } from './channels/whatsapp-cloud/from-config.js'
+
+/** The settings of the optional channels; each is off while its variables are unset. */
+export type ChannelConfig = Partial<
+  Pick<Config, 'TELEGRAM_BOT_TOKEN' | 'TELEGRAM_WEBHOOK_URL' | 'TELEGRAM_WEBHOOK_SECRET' | 'TELEGRAM_API_ROOT' | 'MEDIA_MAX_BYTES'>
+> &
+  BaileysConfig &
+  WhatsappCloudConfig
+
+/** A media limit for callers (tests) that leave MEDIA_MAX_BYTES out: the config's default. */
+const DEFAULT_MEDIA_MAX_BYTES = 10 * 1024 * 1024
 
 /** The channels this deployment runs; the web chat always, others when configured. */
-export function createChannels(deps: { db: Db }): Map<ChannelKind, Channel> {
+export function createChannels(deps: { db: Db; config?: ChannelConfig; logger: Logger }): Map<ChannelKind, Channel> {
   const channels = new Map<ChannelKind, Channel>()
+  const config = deps.config ?? {}
   channels.set('webchat', createWebchatChannel(deps.db))
+  if (config.TELEGRAM_BOT_TOKEN) {
+    channels.set(
+      'telegram',
+      createTelegramChannel({
+        db: deps.db,
+        logger: deps.logger,
+        token: config.TELEGRAM_BOT_TOKEN,
+        apiRoot: config.TELEGRAM_API_ROOT,
+        webhook: config.TELEGRAM_WEBHOOK_URL ? { url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET } : undefined,
+        maxMediaBytes: config.MEDIA_MAX_BYTES ?? DEFAULT_MEDIA_MAX_BYTES,
+      }),
+    )
+  }
+  const whatsapp = { db: deps.db, logger: deps.logger, maxMediaBytes: config.MEDIA_MAX_BYTES ?? DEFAULT_MEDIA_MAX_BYTES }
+  const baileys = baileysFromConfig(config, whatsapp)
+  if (baileys) channels.set('whatsapp-baileys', baileys)
+  const cloud = whatsappCloudFromConfig(config, whatsapp)
+  if (cloud) channels.set('whatsapp-cloud', cloud)
   return channels
 }

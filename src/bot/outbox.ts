@@ -54,12 +54,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const now = options.now ?? (() => new Date())
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
   const pace = createPacer(() => now().getTime(), sleep)
-  const kinds = [...options.channels.keys()]
+  const sendable = () => [...options.channels.values()].filter((channel) => channel.canSend?.() ?? true).map((channel) => channel.kind)
   const channelNamed = (name: string) => [...options.channels.values()].find((channel) => channel.kind === name)
   let timer: NodeJS.Timeout | undefined
   let running: Promise<number> | undefined
 
   async function claim() {
+    const kinds = sendable()
     if (kinds.length === 0) return []
     const at = now()
     return options.db.transaction(async (tx) => {
@@ -69,7 +70,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         .where(
           and(
             eq(outbox.status, 'pending'),
-            lte(outbox.nextAttemptAt, at),
+            // +1 ms: the database keeps microseconds and the app's clock milliseconds, so a row stamped
+            // by the database's now() in this same millisecond would otherwise look a moment early.
+            lte(outbox.nextAttemptAt, new Date(at.getTime() + 1)),
             inArray(outbox.channel, kinds),
             // An earlier message to the same address still waiting for its retry goes first.
             notExists(
@@ -121,6 +124,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       }))
       if (result.ok) {
         sent++
+        // the goodbye to someone who asked to be forgotten: keep no trace of where it went
+        if (row.eraseOnSend) {
+          await options.db.delete(outbox).where(eq(outbox.id, row.id))
+          continue
+        }
         await options.db
           .update(outbox)
           .set({ status: 'sent', sentAt: now(), externalId: result.externalId ?? null, lastError: null })

@@ -2,12 +2,15 @@ import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.js'
 import { contacts, inboundMessages, outbox, sessions } from '../db/schema/index.js'
 import type { Logger } from '../log.js'
-import type { ChannelKind, HandleResult, InboundMessage } from './channel.js'
-import { newSession, step } from './engine/index.js'
+import { z } from 'zod'
+import { CHANNEL_KINDS, type ChannelKind, type HandleResult, type InboundMessage } from './channel.js'
+import { isExpired } from './engine/expiry.js'
+import { begin, MENU_FLOW, newSession, step } from './engine/index.js'
 import {
   type Effect,
   type EffectName,
   type EngineContext,
+  type Flow,
   type Input,
   type Json,
   type Reply,
@@ -33,9 +36,26 @@ export type RuntimeOptions = {
   defaultLocale: string
   logger: Logger
   now?: () => Date
+  /**
+   * Finds flows that are data rather than code (a poll's, `poll:<id>`), in the contact's language,
+   * for the flows a step may touch; they join `engine.flows` for that step only.
+   */
+  resolveFlows?: (tx: Tx, flowIds: readonly string[], locale: string) => Promise<Record<string, Flow>>
 }
 
-export type Runtime = { handle: (message: InboundMessage) => Promise<HandleResult> }
+/** 'busy': the contact is mid-conversation (try again later); 'gone': no such contact or channel. */
+export type StartFlowOutcome = 'started' | 'busy' | 'gone'
+
+export type Runtime = {
+  handle: (message: InboundMessage) => Promise<HandleResult>
+  /**
+   * Opens a flow for a contact who did not write (a follow-up question, a poll), in its own
+   * transaction or as a savepoint of `tx`; replies go to the outbox.
+   */
+  startFlow: (contactId: string, flowId: string, vars: Record<string, Json>, tx?: Tx) => Promise<StartFlowOutcome>
+}
+
+const ChannelKindSchema = z.enum(CHANNEL_KINDS)
 
 // An engine that asks for effect after effect without waiting for input is broken; stop it.
 const MAX_EFFECTS_PER_MESSAGE = 10
@@ -52,10 +72,24 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   // across processes the session row lock keeps them apart.
   const queues = new Map<string, Promise<unknown>>()
 
+  /** The engine's world for one step, with the data-made flows (a poll) the session is in or enters. */
+  async function engineFor(tx: Tx, at: Date, session: Session, entering?: string): Promise<EngineContext> {
+    const wanted = [session.flowId, entering].filter(
+      (id): id is string => typeof id === 'string' && !Object.hasOwn(options.engine.flows, id),
+    )
+    const found = wanted.length > 0 && options.resolveFlows ? await options.resolveFlows(tx, wanted, session.locale) : {}
+    return { ...options.engine, flows: { ...options.engine.flows, ...found }, now: at }
+  }
+
   async function runSteps(tx: Tx, session: Session, first: Input, context: EffectContext) {
-    const engine: EngineContext = { ...options.engine, now: context.now }
+    const engine = await engineFor(tx, context.now, session)
+    return performEffects(tx, step(session, first, engine), engine, context)
+  }
+
+  /** Performs the effects a step asked for, feeding each result back, until the engine waits. */
+  async function performEffects(tx: Tx, first: StepResult, engine: EngineContext, context: EffectContext) {
     const replies: Reply[] = []
-    let result: StepResult = step(session, first, engine)
+    let result = first
     replies.push(...result.replies)
     for (let performed = 0; result.effects.length > 0; performed++) {
       if (performed >= MAX_EFFECTS_PER_MESSAGE) throw new Error('the engine asked for too many effects in a row')
@@ -101,6 +135,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
       const context: EffectContext = { contactId: contact.id, channel: message.channel, locale: session.locale, now: at }
       const result = await runSteps(tx, session, message.content, context)
+      // "borrar mis datos" deleted the contact: keep nothing more of it, not even this exchange
+      const [kept] = await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, contact.id))
+      if (!kept) return forgottenReplies(tx, message, result.replies, options.inlineChannels.has(message.channel), at)
 
       await tx
         .update(sessions)
@@ -133,7 +170,35 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     })
   }
 
+  async function startFlowIn(tx: Tx, contactId: string, flowId: string, vars: Record<string, Json>): Promise<StartFlowOutcome> {
+    const [contact] = await tx.select().from(contacts).where(eq(contacts.id, contactId))
+    const channel = ChannelKindSchema.safeParse(contact?.channel)
+    if (!contact || !channel.success) return 'gone'
+    await tx.insert(sessions).values({ contactId, state: newSession(contact.locale) }).onConflictDoNothing()
+    // A session locked by a message being handled right now is busy by definition.
+    const [row] = await tx.select().from(sessions).where(eq(sessions.contactId, contactId)).for('update', { skipLocked: true })
+    if (!row) return 'busy'
+    const session = SessionSchema.parse(row.state)
+    const at = now()
+    const engine = await engineFor(tx, at, session, flowId)
+    if (isBusy(session, flowId, engine)) return 'busy'
+    const context: EffectContext = { contactId, channel: channel.data, locale: session.locale, now: at }
+    const result = await performEffects(tx, begin(session, flowId, engine, vars), engine, context)
+    await tx
+      .update(sessions)
+      .set({ state: result.session, version: sql`${sessions.version} + 1`, updatedAt: at })
+      .where(eq(sessions.contactId, contactId))
+    if (result.replies.length > 0) {
+      await tx
+        .insert(outbox)
+        .values(result.replies.map((reply) => ({ channel: channel.data, address: contact.channelUserId, contactId, body: reply })))
+    }
+    return 'started'
+  }
+
   return {
+    startFlow: (contactId, flowId, vars, tx) =>
+      (tx ?? options.db).transaction((inner) => startFlowIn(inner, contactId, flowId, vars)),
     handle(message) {
       const key = `${message.channel}\u0000${message.from.channelUserId}`
       const previous = queues.get(key) ?? Promise.resolve()
@@ -149,9 +214,37 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 }
 
+/**
+ * Whether opening `flowId` now would cut into a conversation. Waiting at the main menu is not one,
+ * nor a stale one. A flow the contact did not start (a poll, `optOut`) gives way at once to itself
+ * opened again (its reminder), and to another after the usual session time: it waits days for
+ * its answer, but nobody is in the middle of it.
+ */
+function isBusy(session: Session, flowId: string, engine: EngineContext): boolean {
+  if (session.flowId === null || session.flowId === MENU_FLOW) return false
+  if (isExpired(session, engine)) return false
+  if (engine.flows[session.flowId]?.optOut !== true) return true
+  if (session.flowId === flowId) return false
+  // without the flow, expiry falls back to the usual session time
+  return !isExpired(session, { ...engine, flows: {} })
+}
+
 function pickLocale(reported: string | undefined, options: RuntimeOptions): string {
   const language = reported?.slice(0, 2).toLowerCase()
   return language && options.engine.locales.includes(language) ? language : options.defaultLocale
+}
+
+/**
+ * The last replies to a contact that was just deleted. Inline channels answer in the request and
+ * keep no row; others need an outbox row, unlinked, which the worker deletes once delivered.
+ */
+async function forgottenReplies(tx: Tx, message: InboundMessage, replies: Reply[], inline: boolean, at: Date): Promise<HandleResult> {
+  if (!inline && replies.length > 0) {
+    await tx
+      .insert(outbox)
+      .values(replies.map((reply) => ({ channel: message.channel, address: message.from.channelUserId, body: reply, nextAttemptAt: at, eraseOnSend: true })))
+  }
+  return { duplicate: false, replies }
 }
 
 /** The replies recorded for a message handled before, so a repeated request gets the same answer. */

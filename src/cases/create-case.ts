@@ -1,13 +1,18 @@
 import { responsibleName } from './lookup-case.js'
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray, isNull } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Tx } from '../db/client.js'
-import { IDENTITY_MODES, SECTORS, caseEvents, cases, categories, institutions, municipalities, units } from '../db/schema/index.js'
+import { IDENTITY_MODES, SECTORS, caseEvents, cases, categories, institutions, media, municipalities, units } from '../db/schema/index.js'
 import { NoRouteError, ValidationError } from '../domain-errors.js'
 import { guatemalaDate } from './guatemala-date.js'
 import { loadActiveRules } from './load-rules.js'
 import { type RoutingRule, routeCase } from './route-case.js'
 import { newTrackingCode } from './tracking-code.js'
+import { alertStaff } from '../staff/alert-staff.js'
+import { syncCaseStats } from '../stats/sync-case-stats.js'
+import { newPseudonym } from '../privacy/pseudonym.js'
+import { redactPii } from '../privacy/redact-pii.js'
+import { conflictTarget } from './conflict-of-interest.js'
 
 /** A complaint as the conversation collected it; codes are INE department/municipality codes. */
 export const CaseDraftSchema = z.object({
@@ -18,6 +23,12 @@ export const CaseDraftSchema = z.object({
   facility: z.string().trim().max(500).default(''),
   description: z.string().trim().min(1).max(4000),
   identity: z.enum(IDENTITY_MODES),
+  /** ids of media rows the citizen sent (stored by the channel); they become the case's evidence */
+  evidence: z.array(z.uuid()).max(10).optional(),
+  /** the complaint concerns the head of the unit that would receive it: route it above that unit */
+  conflictOfInterest: z.boolean().optional(),
+  /** false in shared-phone mode: the citizen wants no messages about the case */
+  followUps: z.boolean().optional(),
 })
 export type CaseDraft = z.infer<typeof CaseDraftSchema>
 
@@ -30,6 +41,8 @@ export type CreateCaseContext = {
   rules?: readonly RoutingRule[]
   /** tracking code generator, injectable so a test can force a collision */
   newCode?: () => string
+  /** code of the unit conflict-of-interest cases go to (OVERSIGHT_UNIT_CODE); their parent unit when unset */
+  oversightUnitCode?: string
 }
 
 /** What the citizen is told once the case exists. */
@@ -77,26 +90,33 @@ export async function createCase(tx: Tx, draft: CaseDraft, ctx: CreateCaseContex
   )
   if (!decision) throw new NoRouteError(draft.sector)
 
-  const routedTo = await unitById(tx, decision.rule.unitId)
+  const matched = await unitById(tx, decision.rule.unitId)
+  const conflict = draft.conflictOfInterest === true ? await conflictTarget(tx, matched, ctx.oversightUnitCode) : null
+  const routedTo = conflict ? await unitById(tx, conflict.unitId) : matched
   const urgent = draft.category === LIFE_AT_RISK
   const escalateTo = urgent && routedTo.parentId !== null ? await unitById(tx, routedTo.parentId) : null
   const finalUnit = escalateTo ?? routedTo
   const hours = urgent ? Math.min(decision.rule.slaHours, URGENT_MAX_HOURS) : decision.rule.slaHours
   const dueAt = new Date(ctx.now.getTime() + hours * 3_600_000)
 
+  const anonymous = draft.identity === 'anonymous'
   const values = {
     sector: draft.sector,
     category: draft.category,
     municipalityCode: draft.municipality,
-    facility: draft.facility,
-    description: draft.description,
+    // an anonymous case keeps no personal data at all, not even in the citizen's own words
+    facility: anonymous ? redactPii(draft.facility) : draft.facility,
+    description: anonymous ? redactPii(draft.description) : draft.description,
     identityMode: draft.identity,
-    contactId: draft.identity === 'anonymous' ? null : ctx.contactId,
+    contactId: anonymous ? null : ctx.contactId,
+    pseudonym: draft.identity === 'confidential' ? newPseudonym() : null,
+    followUps: draft.followUps ?? true,
     channel: ctx.channel,
     status: escalateTo ? ('escalated' as const) : ('routed' as const),
     urgent,
     unitId: finalUnit.id,
     dueAt,
+    slaHours: hours,
     locale: ctx.locale,
     createdAt: ctx.now,
     updatedAt: ctx.now,
@@ -117,6 +137,8 @@ export async function createCase(tx: Tx, draft: CaseDraft, ctx: CreateCaseContex
   const event = { caseId: created.id, at: ctx.now, public: true }
   await tx.insert(caseEvents).values([
     { ...event, actor: 'citizen', type: 'created', toStatus: 'received' },
+    // why the case skipped the unit its rule named; private, since it says whom it concerns
+    ...(conflict ? [{ ...event, public: false, actor: 'system', type: 'conflict_of_interest', unitId: routedTo.id, note: conflict.note(matched.name, routedTo.name) }] : []),
     { ...event, actor: 'system', type: 'routed', fromStatus: 'received', toStatus: 'routed', unitId: routedTo.id, note: decision.reason },
     ...(escalateTo
       ? [
@@ -132,6 +154,12 @@ export async function createCase(tx: Tx, draft: CaseDraft, ctx: CreateCaseContex
         ]
       : []),
   ])
+  await syncCaseStats(tx, created.id)
+  await alertStaff(tx, created.id, 'new')
+  if (draft.evidence && draft.evidence.length > 0) {
+    // only files not yet linked: a media id is never moved from one case to another
+    await tx.update(media).set({ caseId: created.id }).where(and(inArray(media.id, draft.evidence), isNull(media.caseId)))
+  }
 
   return { code: created.code, institution: responsibleName(finalUnit.name, finalUnit.institution) ?? finalUnit.institution, unit: finalUnit.name, dueDate: guatemalaDate(dueAt), urgent }
 }

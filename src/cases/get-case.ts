@@ -3,6 +3,7 @@ import { alias } from 'drizzle-orm/pg-core'
 import type { DbOrTx } from '../db/client.js'
 import { type CaseStatus, type IdentityMode, type Sector, caseEvents, cases, institutions, municipalities, units } from '../db/schema/index.js'
 import { NotFoundError } from '../domain-errors.js'
+import { redactPii } from '../privacy/redact-pii.js'
 import { normalizeTrackingCode } from './tracking-code.js'
 
 export type CaseEventView = {
@@ -30,6 +31,8 @@ export type CaseDetail = {
   facility: string
   description: string
   identityMode: IdentityMode
+  /** how staff refer to the citizen of a confidential case; null for named and anonymous cases */
+  pseudonym: string | null
   status: CaseStatus
   urgent: boolean
   unit: { code: string; name: string } | null
@@ -40,8 +43,16 @@ export type CaseDetail = {
   events: CaseEventView[]
 }
 
+export type GetCaseOptions = {
+  /**
+   * the citizen's text as written (admins only): otherwise phone numbers, DPI, e-mail addresses
+   * and the like are masked in description and facility. Anonymous cases were masked when filed.
+   */
+  original?: boolean
+}
+
 /** One case with its history, by tracking code; NotFoundError when there is none. */
-export async function getCase(db: DbOrTx, input: string): Promise<CaseDetail> {
+export async function getCase(db: DbOrTx, input: string, options: GetCaseOptions = {}): Promise<CaseDetail> {
   const code = normalizeTrackingCode(input)
   if (code === null) throw new NotFoundError('case', input)
   const [row] = await db
@@ -56,6 +67,7 @@ export async function getCase(db: DbOrTx, input: string): Promise<CaseDetail> {
       facility: cases.facility,
       description: cases.description,
       identityMode: cases.identityMode,
+      pseudonym: cases.pseudonym,
       status: cases.status,
       urgent: cases.urgent,
       unitCode: units.code,
@@ -98,9 +110,10 @@ export async function getCase(db: DbOrTx, input: string): Promise<CaseDetail> {
     municipalityCode: row.municipalityCode,
     municipality: row.municipality,
     departmentCode: row.departmentCode,
-    facility: row.facility,
-    description: row.description,
+    facility: options.original === true ? row.facility : redactPii(row.facility),
+    description: options.original === true ? row.description : redactPii(row.description),
     identityMode: row.identityMode,
+    pseudonym: row.pseudonym,
     status: row.status,
     urgent: row.urgent,
     dueAt: row.dueAt,

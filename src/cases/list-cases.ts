@@ -1,7 +1,7 @@
 import { type SQL, and, desc, eq, inArray, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { DbOrTx } from '../db/client.js'
-import { type CaseStatus, type Sector, cases, institutions, municipalities, units } from '../db/schema/index.js'
+import { type CaseStatus, type IdentityMode, type Sector, cases, institutions, municipalities, units } from '../db/schema/index.js'
 import { ValidationError } from '../domain-errors.js'
 
 export type ListCasesOptions = {
@@ -17,9 +17,12 @@ export type ListCasesOptions = {
   limit?: number
 }
 
-/** One line of a case list: no description and nothing about who complained. */
+/** One line of a case list: no description and nothing about who complained but a pseudonym. */
 export type CaseSummary = {
   code: string
+  identityMode: IdentityMode
+  /** how staff refer to the citizen of a confidential case; null otherwise */
+  pseudonym: string | null
   sector: Sector
   category: string
   municipalityCode: string
@@ -74,6 +77,8 @@ export async function listCases(db: DbOrTx, options: ListCasesOptions = {}): Pro
       id: cases.id,
       createdAtText: sql<string>`${cases.createdAt}::text`,
       code: cases.code,
+      identityMode: cases.identityMode,
+      pseudonym: cases.pseudonym,
       sector: cases.sector,
       category: cases.category,
       municipalityCode: cases.municipalityCode,

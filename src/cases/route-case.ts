@@ -32,7 +32,7 @@ function matches(rule: RoutingRule, facts: CaseFacts): boolean {
  * a municipality also fixes its department (so it counts two), then the geographic level alone (a
  * municipality beats a department when the counts tie), then the priority.
  */
-function rank(rule: RoutingRule): [number, number, number] {
+export function rank(rule: RoutingRule): [number, number, number] {
   const place = rule.municipalityCode !== null ? 2 : rule.departmentCode !== null ? 1 : 0
   return [place + (rule.category !== null ? 1 : 0), place, rule.priority]
 }
@@ -63,6 +63,11 @@ function explain(rule: RoutingRule): string {
  * the highest priority. Null when none matches (a sector without a catch-all rule).
  */
 export function routeCase(facts: CaseFacts, rules: readonly RoutingRule[]): RoutingDecision | null {
-  const best = rules.filter((rule) => matches(rule, facts)).sort(compare)[0]
+  const best = matchingRules(facts, rules)[0]
   return best === undefined ? null : { rule: best, reason: explain(best) }
+}
+
+/** Every rule that matches a case, the winner first: the order `routeCase` decides by. */
+export function matchingRules<Rule extends RoutingRule>(facts: CaseFacts, rules: readonly Rule[]): Rule[] {
+  return rules.filter((rule) => matches(rule, facts)).sort(compare)
 }

@@ -2,7 +2,8 @@ import type { FlowDefinition } from './flow-definition.js'
 
 /**
  * A complaint, top to bottom: which service and what happened, where, the facility, the account in
- * the citizen's words, how much of their identity to share; then a summary to confirm and the case.
+ * the citizen's words, how much of their identity to share and whether news may reach this chat;
+ * then a summary to confirm and the case.
  */
 export const complaintFlow = {
   id: 'complaint',
@@ -27,9 +28,39 @@ export const complaintFlow = {
     lifeAtRisk: {
       kind: 'branch',
       cases: [{ when: { var: 'category', in: ['life_at_risk'] }, next: 'emergency' }],
+      default: 'place',
+    },
+    emergency: { kind: 'say', text: 'complaint.emergency', next: 'place' },
+    // a shared location answers department and municipality at once; a typed answer is the department
+    place: {
+      kind: 'ask',
+      var: 'department',
+      prompt: 'complaint.place.prompt',
+      input: {
+        type: 'choice',
+        source: { from: 'departments' },
+        locate: { municipalityVar: 'municipality', locatedVar: 'located' },
+      },
+      next: 'placeCheck',
+    },
+    placeCheck: {
+      kind: 'branch',
+      cases: [{ when: { var: 'located', in: [true] }, next: 'placeConfirm' }],
+      default: 'municipality',
+    },
+    // a point near a boundary can fall in the next municipality: the citizen has the last word
+    placeConfirm: {
+      kind: 'ask',
+      var: 'placeConfirmed',
+      prompt: 'complaint.placeConfirm.prompt',
+      input: { type: 'yesno' },
+      next: 'placeDecide',
+    },
+    placeDecide: {
+      kind: 'branch',
+      cases: [{ when: { var: 'placeConfirmed', in: [true] }, next: 'facility' }],
       default: 'department',
     },
-    emergency: { kind: 'say', text: 'complaint.emergency', next: 'department' },
     department: {
       kind: 'ask',
       var: 'department',
@@ -49,6 +80,14 @@ export const complaintFlow = {
       var: 'facility',
       prompt: 'complaint.facility.prompt',
       input: { type: 'text', min: 2, max: 200 },
+      next: 'conflict',
+    },
+    // a complaint about the head of that office must not land on their own desk
+    conflict: {
+      kind: 'ask',
+      var: 'conflictOfInterest',
+      prompt: 'complaint.conflict.prompt',
+      input: { type: 'yesno' },
       next: 'description',
     },
     description: {
@@ -56,6 +95,14 @@ export const complaintFlow = {
       var: 'description',
       prompt: 'complaint.description.prompt',
       input: { type: 'text', min: 10, max: 2000 },
+      next: 'evidence',
+    },
+    // one attachment for now: a photo, voice note, video or document, stored by the channel
+    evidence: {
+      kind: 'ask',
+      var: 'evidence',
+      prompt: 'complaint.evidence.prompt',
+      input: { type: 'media', optional: true },
       next: 'identity',
     },
     identity: {
@@ -73,6 +120,20 @@ export const complaintFlow = {
           ],
         },
       },
+      next: 'followUpsCheck',
+    },
+    // an anonymous case keeps no contact, so there is nobody to send news to
+    followUpsCheck: {
+      kind: 'branch',
+      cases: [{ when: { var: 'identity', in: ['anonymous'] }, next: 'summary' }],
+      default: 'followUps',
+    },
+    // a shared phone: the citizen may not want messages about the case to arrive on it
+    followUps: {
+      kind: 'ask',
+      var: 'followUps',
+      prompt: 'complaint.followUps.prompt',
+      input: { type: 'yesno' },
       next: 'summary',
     },
     summary: { kind: 'say', text: 'complaint.summary', next: 'confirm' },
@@ -93,6 +154,9 @@ export const complaintFlow = {
         facility: 'facility',
         description: 'description',
         identity: 'identity',
+        evidence: 'evidence.ref',
+        conflictOfInterest: 'conflictOfInterest',
+        followUps: 'followUps',
       },
       resultVar: 'case',
       next: 'registered',

@@ -1,15 +1,35 @@
 import type { EffectHandlers } from '../bot/runtime.js'
 import { CaseDraftSchema, createCase, lookupCase } from '../cases/index.js'
+import { pollEffectHandlers } from '../polls/poll-effects.js'
+import { caseEffectHandlers } from './case-effect-handlers.js'
+import { privacyEffectHandlers } from './privacy-effect-handlers.js'
+
+export type EffectHandlerOptions = {
+  /** OVERSIGHT_UNIT_CODE: where conflict-of-interest complaints go */
+  oversightUnitCode?: string
+}
 
 /**
  * What the conversation flows' effects do: the bridge from the engine's `case.create` and
  * `case.lookup` to the case services, handed to the runtime by main.ts.
  */
-export function createEffectHandlers(): EffectHandlers {
+export function createEffectHandlers(options: EffectHandlerOptions = {}): EffectHandlers {
   return {
+    ...caseEffectHandlers,
+    ...privacyEffectHandlers,
+    ...pollEffectHandlers(),
     'case.create': async (tx, effect, context) => {
-      const draft = CaseDraftSchema.parse(effect.args)
+      // the flow holds one attachment (or none); the draft takes a list
+      const { evidence, conflictOfInterest, followUps, ...args } = effect.args
+      const draft = CaseDraftSchema.parse({
+        ...args,
+        evidence: typeof evidence === 'string' ? [evidence] : [],
+        // questions a flow did not ask arrive as null: the defaults hold
+        conflictOfInterest: conflictOfInterest ?? undefined,
+        followUps: followUps ?? undefined,
+      })
       return createCase(tx, draft, {
+        oversightUnitCode: options.oversightUnitCode,
         now: context.now,
         contactId: context.contactId,
         channel: context.channel,

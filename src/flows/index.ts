@@ -1,8 +1,12 @@
 import { validateFlows, type Flow } from '../bot/engine/index.js'
 import { complaintFlow } from './complaint.js'
+import { followupFlow } from './followup.js'
 import { languageFlow } from './language.js'
 import { menuFlow } from './menu.js'
+import { pollJoinFlow, pollLeaveFlow, pollSubscribeFlow } from './poll-membership.js'
+import { staffAckFlow, staffCaseFlow, staffLinkFlow } from './staff.js'
 import { statusFlow } from './status.js'
+import { forgetFlow, myDataFlow, releaseFlow } from './privacy.js'
 
 /** Every flow the bot runs, by id, checked once when this module loads (a broken flow stops start-up). */
 export const flows: Readonly<Record<string, Flow>> = validateFlows({
@@ -10,4 +14,14 @@ export const flows: Readonly<Record<string, Flow>> = validateFlows({
   complaint: complaintFlow,
   status: statusFlow,
   language: languageFlow,
+  pollJoin: pollJoinFlow,
+  pollSubscribe: pollSubscribeFlow,
+  pollLeave: pollLeaveFlow,
+  followup: followupFlow,
+  staffLink: staffLinkFlow,
+  staffAck: staffAckFlow,
+  staffCase: staffCaseFlow,
+  forget: forgetFlow,
+  myData: myDataFlow,
+  release: releaseFlow,
 })

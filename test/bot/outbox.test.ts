@@ -1,4 +1,4 @@
-import { asc } from 'drizzle-orm'
+import { asc, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Channel, DeliveryResult } from '../../src/bot/channel.js'
 import type { Reply } from '../../src/bot/engine/types.js'
@@ -70,12 +70,21 @@ describe.each(databaseKinds)('outbox worker on %s', (kind) => {
     expect(await worker.runOnce()).toBe(1)
     expect(sent.map((s) => s.text)).toEqual(['otro chat'])
 
-    clock += backoffMs(1) - 1
+    clock += backoffMs(1) - 10
     await enqueue('chat-1', 'tercero')
     expect(await worker.runOnce()).toBe(0)
-    clock += 1
+    clock += 10
     expect(await worker.runOnce()).toBe(3)
     expect(sent.map((s) => s.text)).toEqual(['otro chat', 'primero', 'segundo', 'tercero'])
+  })
+
+  it('delivers the goodbye to a forgotten contact and then deletes its row, address and all', async () => {
+    const { channel, sent } = recordingChannel()
+    await database.db.insert(outbox).values({ channel: 'telegram', address: 'chat-forgotten', body: { text: 'adiós' }, nextAttemptAt: now(), eraseOnSend: true })
+    const worker = createOutboxWorker({ db: database.db, channels: new Map([['telegram', channel]]), logger: silentLogger, pollMs: 10, now })
+    expect(await worker.runOnce()).toBe(1)
+    expect(sent.map((s) => s.text)).toEqual(['adiós'])
+    expect(await database.db.select().from(outbox).where(eq(outbox.address, 'chat-forgotten'))).toEqual([])
   })
 
   it('marks a message failed when the channel says retrying cannot help', async () => {

@@ -68,6 +68,8 @@ describe.each(databaseKinds)('listCases on %s', (kind) => {
     expect(items.map((i) => i.code).slice(3)).toEqual([codes[3], codes[2], codes[1], codes[0]])
     expect(items.at(-1)).toEqual({
       code: codes[0],
+      identityMode: 'anonymous',
+      pseudonym: null,
       sector: 'health',
       category: 'closed',
       municipalityCode: '0108',

@@ -46,16 +46,57 @@ describe.each(databaseKinds)('seedDatabase on %s', (kind) => {
     expect(await database.db.select({ id: routingRules.id }).from(routingRules).orderBy(routingRules.id)).toEqual(rulesBefore)
   })
 
-  it('keeps rules added by an operator across restarts, and replaces them all only when asked', async () => {
+  it('keeps rules added through the API across restarts, and replaces them all only when asked', async () => {
     const [mixco] = await database.db.select().from(units).where(eq(units.code, 'MUNI-0108'))
     if (!mixco) throw new Error('seed has no MUNI-0108')
-    await database.db.insert(routingRules).values({ sector: 'education', category: 'infrastructure', municipalityCode: '0108', unitId: mixco.id, slaHours: 240 })
+    await database.db
+      .insert(routingRules)
+      .values({ sector: 'education', category: 'infrastructure', municipalityCode: '0108', unitId: mixco.id, slaHours: 240, source: 'api' })
     await seedDatabase(database.db)
     expect(await database.db.select().from(routingRules).where(eq(routingRules.unitId, mixco.id))).toHaveLength(1)
 
     const result = await seedDatabase(database.db, undefined, { replaceRules: true })
     expect(result.directory.rulesLoaded).toBe(118)
     expect(await database.db.select().from(routingRules).where(eq(routingRules.unitId, mixco.id))).toHaveLength(0)
+  })
+
+  it('puts back a seed rule deleted behind its back and removes a seed rule the file no longer has', async () => {
+    const seedRules = () => database.db.select().from(routingRules).where(eq(routingRules.source, 'seed')).orderBy(routingRules.id)
+    const before = await seedRules()
+    const [first] = before
+    if (!first) throw new Error('no seed rules')
+    await database.db.delete(routingRules).where(eq(routingRules.id, first.id))
+    await database.db.insert(routingRules).values({ ...first, id: undefined, slaHours: 1, note: 'not in the file' })
+    const result = await seedDatabase(database.db)
+    expect(result.directory.rulesLoaded).toBe(1)
+    const after = await seedRules()
+    expect(after).toHaveLength(before.length)
+    expect(after.find((rule) => rule.note === 'not in the file')).toBeUndefined()
+  })
+
+  it('does not bring back seed rules of a unit closed through the API, nor re-parent its children to it', async () => {
+    const unitByCode = async (code: string) => {
+      const [unit] = await database.db.select().from(units).where(eq(units.code, code))
+      if (!unit) throw new Error(`seed has no ${code}`)
+      return unit
+    }
+    const central = await unitByCode('MSPAS-CENTRAL')
+    const centralRules = await database.db.select().from(routingRules).where(eq(routingRules.unitId, central.id))
+    expect(centralRules.length).toBeGreaterThan(0)
+    // What replacing the unit through the API does: successor, rules and children moved, old closed.
+    const [successor] = await database.db
+      .insert(units)
+      .values({ code: 'MSPAS-CENTRAL-2028', institutionId: central.institutionId, name: 'Despacho Ministerial (2028)' })
+      .returning()
+    if (!successor) throw new Error('no successor')
+    await database.db.update(routingRules).set({ unitId: successor.id, source: 'api' }).where(eq(routingRules.unitId, central.id))
+    await database.db.update(units).set({ parentId: successor.id }).where(eq(units.parentId, central.id))
+    await database.db.update(units).set({ validTo: new Date() }).where(eq(units.id, central.id))
+
+    await seedDatabase(database.db)
+    expect(await database.db.select().from(routingRules).where(eq(routingRules.unitId, central.id))).toHaveLength(0)
+    expect(await database.db.select().from(routingRules).where(eq(routingRules.unitId, successor.id))).toHaveLength(centralRules.length)
+    expect((await unitByCode('MSPAS-DAS-IXIL')).parentId).toBe(successor.id)
   })
 
   it('takes each rule deadline from the sector hours in the seed', async () => {

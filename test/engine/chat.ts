@@ -1,5 +1,5 @@
 import { begin, newSession, step } from '../../src/bot/engine/index.js'
-import type { EngineContext, Input, Json, Reply, Session, StepResult } from '../../src/bot/engine/index.js'
+import type { EffectName, EngineContext, Input, Json, Reply, Session, StepResult } from '../../src/bot/engine/index.js'
 import { testContext } from './context.js'
 
 /** One contact talking to the engine: keeps the session between steps, as the runtime does. */
@@ -9,7 +9,7 @@ export type Chat = {
   /** sends a message (a string is a text message) and returns what the engine answered */
   send(input: Input | string): StepResult
   /** feeds the result of the effect the engine asked for */
-  feed(effect: 'case.create' | 'case.lookup', result: Json): StepResult
+  feed(effect: EffectName, result: Json): StepResult
   /** the reply texts of a step */
   texts(result: StepResult): string[]
   /** a text as the citizen would read it in the session's current language */

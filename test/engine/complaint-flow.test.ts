@@ -7,14 +7,20 @@ function complaintUpTo(stopAt: string, answers: Partial<Record<string, string>> 
   const plan: [string, string][] = [
     ['sector', answers['sector'] ?? 'salud'],
     ['category', answers['category'] ?? 'medicamentos'],
-    ['department', answers['department'] ?? 'Guatemala'],
+    ['place', answers['department'] ?? 'Guatemala'],
     ['municipality', answers['municipality'] ?? 'Mixco'],
     ['facility', answers['facility'] ?? 'Centro de Salud de Mixco'],
+    ['conflict', answers['conflict'] ?? 'no'],
     ['description', answers['description'] ?? 'Fui el lunes y no había amoxicilina para mi hijo.'],
+    ['evidence', answers['evidence'] ?? 'no'],
     ['identity', answers['identity'] ?? 'confidencial'],
+    ['followUps', answers['followUps'] ?? 'sí'],
     ['confirm', answers['confirm'] ?? 'sí'],
   ]
   for (const [node, answer] of plan) {
+    // an anonymous complaint keeps no contact: nobody asks whether news may come to this chat
+    if (node === 'followUps' && talk.session.nodeId === 'summary') continue
+    if (node === 'followUps' && talk.session.nodeId === 'confirm') continue
     if (node === stopAt) return talk
     expect(talk.session.nodeId, `before answering ${node}`).toBe(node)
     talk.send(answer)
@@ -39,9 +45,15 @@ describe('complaint flow', () => {
     const municipality = talk.send('guatemala')
     expect(talk.texts(municipality)).toEqual(['¿En qué municipio de Guatemala? (Si fue en otro departamento, escriba el nombre del municipio.)'])
     talk.send('mixco')
-    talk.send('Centro de Salud zona 1 de Mixco')
-    talk.send('No había medicina para la presión y me dijeron que regresara el otro mes.')
-    const summary = talk.send('1')
+    const conflict = talk.send('Centro de Salud zona 1 de Mixco')
+    expect(talk.texts(conflict)).toEqual([talk.t('complaint.conflict.prompt')])
+    talk.send('no')
+    const evidence = talk.send('No había medicina para la presión y me dijeron que regresara el otro mes.')
+    expect(evidence.replies).toEqual([{ text: talk.t('complaint.evidence.prompt'), expects: 'media' }])
+    talk.send('no')
+    const followUps = talk.send('1')
+    expect(talk.texts(followUps)).toEqual([talk.t('complaint.followUps.prompt')])
+    const summary = talk.send('sí')
     expect(talk.texts(summary)).toEqual([
       [
         'Revisemos su queja:',
@@ -67,6 +79,9 @@ describe('complaint flow', () => {
           facility: 'Centro de Salud zona 1 de Mixco',
           description: 'No había medicina para la presión y me dijeron que regresara el otro mes.',
           identity: 'named',
+          evidence: null,
+          conflictOfInterest: false,
+          followUps: true,
         },
       },
     ])
@@ -84,14 +99,14 @@ describe('complaint flow', () => {
   it('tells the emergency numbers right after a life-at-risk category, then goes on', () => {
     const talk = complaintUpTo('category')
     const texts = talk.texts(talk.send('riesgo para la vida'))
-    expect(texts).toEqual([talk.t('complaint.emergency'), talk.t('complaint.department.prompt')])
+    expect(texts).toEqual([talk.t('complaint.emergency'), talk.t('complaint.place.prompt')])
     for (const number of ['110', '120', '122', '123', '128', '1555']) expect(texts[0]).toContain(number)
     expect(talk.session.vars['category']).toBe('life_at_risk')
   })
 
   it('keeps the emergency numbers for life-at-risk complaints only', () => {
     const talk = complaintUpTo('category')
-    expect(talk.texts(talk.send('corrupción'))).toEqual([talk.t('complaint.department.prompt')])
+    expect(talk.texts(talk.send('corrupción'))).toEqual([talk.t('complaint.place.prompt')])
   })
 
   it('offers the categories of the chosen sector and the ones every sector shares', () => {
@@ -128,9 +143,22 @@ describe('complaint flow', () => {
     expect(again.texts(result)).toEqual([again.t('complaint.discarded')])
   })
 
+  it('hands a complaint about the head of the place and a wish for no messages to the case', () => {
+    const talk = complaintUpTo('confirm', { conflict: 'sí', followUps: 'no' })
+    const create = talk.send('sí')
+    expect(create.effects[0]?.args).toMatchObject({ conflictOfInterest: true, followUps: false })
+  })
+
+  it('does not ask an anonymous complainant whether news may come to this chat', () => {
+    const talk = complaintUpTo('identity')
+    const result = talk.send('anónimo')
+    expect(talk.texts(result).at(-1)).toBe(talk.t('complaint.confirm.prompt'))
+    expect(talk.session.vars['followUps']).toBeUndefined()
+  })
+
   it('asks for the identity mode with the three explained options', () => {
-    const talk = complaintUpTo('description')
-    const result = talk.send('Los niños no han recibido la refacción escolar desde agosto.')
+    const talk = complaintUpTo('evidence')
+    const result = talk.send('no')
     expect(result.replies[0]?.choices).toEqual([
       { id: 'named', label: 'Con mi nombre: la institución puede ver mi contacto' },
       { id: 'confidential', label: 'Confidencial: ven un seudónimo' },

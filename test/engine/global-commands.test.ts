@@ -26,6 +26,19 @@ describe('parseGlobalCommand', () => {
     ['/status GT7K3P2', { name: 'status', code: 'GT7K3P2' }],
     ['Estado «GT-7K3P2».', { name: 'status', code: 'GT-7K3P2' }],
     ['estado kxwm-pqrt', { name: 'status', code: 'KXWM-PQRT' }],
+    ['salir', { name: 'leave' }],
+    ['Salir.', { name: 'leave' }],
+    ['recibir consultas', { name: 'subscribe' }],
+    ['unirme', { name: 'join' }],
+    ['Unirme k7qm 3xha', { name: 'join', code: 'K7QM3XHA' }],
+    ['/join K7QM-3XHA', { name: 'join', code: 'K7QM-3XHA' }],
+    ['borrar mis datos', { name: 'forget' }],
+    ['Borrar mis datos.', { name: 'forget' }],
+    ['delete my data', { name: 'forget' }],
+    ['mis datos', { name: 'myData' }],
+    ['My data', { name: 'myData' }],
+    ['compartir mis datos k7qm 3xha', { name: 'release', code: 'K7QM3XHA' }],
+    ['share my data K7QM-3XHA', { name: 'release', code: 'K7QM-3XHA' }],
   ])('reads %j as a command', (text, expected) => {
     expect(parseGlobalCommand(text, locales)).toEqual(expected)
   })
@@ -39,6 +52,11 @@ describe('parseGlobalCommand', () => {
     'estados',
     'menu menu',
     'idioma en el hospital no es el mío',
+    'unirme a la mesa',
+    'quiero salir de aqui',
+    'quiero borrar mis datos del formulario',
+    'mis datos son correctos',
+    'compartir mis datos con el director',
   ])('leaves %j to the question it answers', (text) => {
     expect(parseGlobalCommand(text, locales)).toBeNull()
   })
@@ -86,6 +104,35 @@ describe('global commands in the middle of a complaint', () => {
     expect(talk.texts(talk.send('cancelar'))).toEqual([talk.t('menu.welcome'), talk.t('menu.prompt')])
   })
 
+  it('"salir" in the middle of a complaint cancels it, as it always did', () => {
+    const talk = midComplaint()
+    const result = talk.send('salir')
+    expect(talk.texts(result)).toEqual([talk.t('engine.cancelled'), talk.t('menu.welcome'), talk.t('menu.prompt')])
+    expect(result.effects).toEqual([])
+  })
+
+  it('"salir" while idle asks the runtime to leave every poll group and subscription', () => {
+    const talk = chat()
+    const result = talk.send('salir')
+    expect(result.effects).toEqual([{ type: 'poll.leave', args: {} }])
+    expect(result.session).toMatchObject({ flowId: 'pollLeave', waiting: 'effect' })
+  })
+
+  it('"unirme <código>" asks the runtime to join the group of that code', () => {
+    const result = midComplaint().send('unirme K7QM-3XHA')
+    expect(result.effects).toEqual([{ type: 'poll.join', args: { code: 'K7QM-3XHA' } }])
+  })
+
+  it('"unirme" alone asks for the code', () => {
+    const talk = chat()
+    expect(talk.texts(talk.send('unirme'))).toEqual([talk.t('pollJoin.code.prompt')])
+  })
+
+  it('"recibir consultas" asks for the department first', () => {
+    const talk = chat()
+    expect(talk.texts(talk.send('recibir consultas'))[0]).toBe(talk.t('pollSubscribe.department.prompt'))
+  })
+
   it('"idioma" opens the language question', () => {
     const talk = midComplaint()
     const result = talk.send('idioma')
@@ -122,6 +169,53 @@ describe('global commands in the middle of a complaint', () => {
   it('a command inside a sentence is an ordinary answer', () => {
     const talk = midComplaint()
     talk.send('Hospital del menu')
-    expect(talk.session).toMatchObject({ nodeId: 'description', vars: { facility: 'Hospital del menu' } })
+    expect(talk.session).toMatchObject({ nodeId: 'conflict', vars: { facility: 'Hospital del menu' } })
+  })
+})
+
+describe('privacy commands', () => {
+  it('"borrar mis datos" in the middle of a complaint asks for a confirmation first', () => {
+    const talk = midComplaint()
+    const result = talk.send('borrar mis datos')
+    expect(talk.texts(result)).toEqual([talk.t('forget.confirm.prompt')])
+    expect(result.effects).toEqual([])
+    expect(result.session).toMatchObject({ flowId: 'forget', nodeId: 'confirm', vars: {} })
+  })
+
+  it('"borrar mis datos" then "sí" asks the runtime to forget the contact and says goodbye', () => {
+    const talk = chat()
+    talk.send('borrar mis datos')
+    const asked = talk.send('sí')
+    expect(asked.effects).toEqual([{ type: 'contact.forget', args: {} }])
+    const done = talk.feed('contact.forget', { forgotten: true, cases: 1 })
+    expect(talk.texts(done)).toEqual([talk.t('forget.done')])
+  })
+
+  it('"borrar mis datos" then "no" deletes nothing', () => {
+    const talk = chat()
+    talk.send('borrar mis datos')
+    const kept = talk.send('no')
+    expect(kept.effects).toEqual([])
+    expect(talk.texts(kept)).toEqual([talk.t('forget.kept')])
+  })
+
+  it('"mis datos" asks for the summary and reports it', () => {
+    const talk = chat()
+    const asked = talk.send('mis datos')
+    expect(asked.effects).toEqual([{ type: 'contact.summary', args: {} }])
+    const data = { found: true, channel: 'telegram', language: 'Español', firstSeen: '2026-11-01', lastSeen: '2026-11-20', cases: 'K7QM-3XHA (recibido)', groups: 'ninguno', staff: 'ninguno' }
+    const report = talk.texts(talk.feed('contact.summary', data))
+    expect(report[0]).toContain('K7QM-3XHA (recibido)')
+    expect(report[0]).toContain('telegram')
+  })
+
+  it('"compartir mis datos CODE" asks for consent, then records it for that code', () => {
+    const talk = chat()
+    const asked = talk.send('compartir mis datos K7QM-3XHA')
+    expect(talk.texts(asked)).toEqual([talk.t('release.confirm.prompt', { code: 'K7QM-3XHA' })])
+    const release = talk.send('sí')
+    expect(release.effects).toEqual([{ type: 'contact.release', args: { code: 'K7QM-3XHA' } }])
+    const done = talk.feed('contact.release', { outcome: 'ok', code: 'K7QM-3XHA' })
+    expect(talk.texts(done)).toEqual([talk.t('release.done', { release: { outcome: 'ok', code: 'K7QM-3XHA' } })])
   })
 })

@@ -6,7 +6,22 @@ const end = { kind: 'end' }
 
 describe('validateFlows', () => {
   it('accepts the bot’s own flows', () => {
-    expect(Object.keys(validateFlows(flows)).sort()).toEqual(['complaint', 'language', 'menu', 'status'])
+    expect(Object.keys(validateFlows(flows)).sort()).toEqual([
+      'complaint',
+      'followup',
+      'forget',
+      'language',
+      'menu',
+      'myData',
+      'pollJoin',
+      'pollLeave',
+      'pollSubscribe',
+      'release',
+      'staffAck',
+      'staffCase',
+      'staffLink',
+      'status',
+    ])
   })
 
   it('fills defaults in: option aliases and text limits', () => {

@@ -31,8 +31,11 @@ describe.each(databaseKinds)('a complaint through the web chat on %s', (kind) =>
     await chat.say('guatemala')
     await chat.say('mixco')
     await chat.say('Centro de Salud de Mixco')
+    await chat.say('no')
     await chat.say('Desde hace dos semanas no hay amoxicilina para los niños en la farmacia.')
+    await chat.say('no')
     await chat.press(/confidencial/i)
+    await chat.say('sí')
     await chat.say('sí')
     const code = TRACKING_CODE.exec(chat.text())?.[0]
     if (!code) throw new Error(`no tracking code in: ${chat.text()}`)
@@ -59,6 +62,17 @@ describe.each(databaseKinds)('a complaint through the web chat on %s', (kind) =>
     await chat.say(`estado ${code.toLowerCase()}`)
     expect(chat.text()).toContain(code)
     expect(chat.text()).toContain('Guatemala Nor Occidente')
+  })
+
+  it('places a shared location in its municipality and asks the citizen to confirm it', async () => {
+    const chat = webchatConversation(composed.app, 'conversation-delta')
+    await chat.say('hola')
+    await chat.press(/queja/i)
+    await chat.press(/^salud/i)
+    await chat.press(/medicamentos/i)
+    await chat.share(14.64076, -90.58728)
+    expect(chat.text()).toMatch(/Mixco/)
+    expect(chat.choices()).toEqual(expect.arrayContaining([expect.stringMatching(/^s[ií]/i)]))
   })
 
   it('refuses the admin API without a token or with a wrong one, showing no data', async () => {

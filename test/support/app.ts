@@ -1,15 +1,17 @@
 import type { Hono } from 'hono'
+import type { ChannelConfig } from '../../src/bot/create-channels.js'
 import type { Reply } from '../../src/bot/engine/types.js'
 import { type Composed, compose } from '../../src/compose.js'
 import type { Database } from '../../src/db/client.js'
+import type { Logger } from '../../src/log.js'
 import { silentLogger } from './tiny-engine.js'
 
-/** The real app on a test database, as main.ts wires it. */
-export async function testApp(database: Database, now?: () => Date): Promise<Composed> {
+/** The real app on a test database, as main.ts wires it; `channels` turns optional channels on. */
+export async function testApp(database: Database, now?: () => Date, logger: Logger = silentLogger, channels: ChannelConfig = {}): Promise<Composed> {
   return compose({
     database,
-    config: { SEED_FILE: './seed/directory.json', SESSION_TTL_MINUTES: 60, DEFAULT_LOCALE: 'es', OUTBOX_POLL_MS: 50 },
-    logger: silentLogger,
+    config: { SEED_FILE: './seed/directory.json', SESSION_TTL_MINUTES: 60, DEFAULT_LOCALE: 'es', OUTBOX_POLL_MS: 50, RETENTION_DAYS: 180, ...channels },
+    logger,
     now,
   })
 }
@@ -17,7 +19,7 @@ export async function testApp(database: Database, now?: () => Date): Promise<Com
 /** A web chat conversation: each `say` posts like the page does and returns the bot's replies. */
 export function webchatConversation(app: Hono, conversationId: string) {
   let counter = 0
-  async function post(body: { text?: string; choiceId?: string }): Promise<Reply[]> {
+  async function post(body: { text?: string; choiceId?: string; location?: { latitude: number; longitude: number } }): Promise<Reply[]> {
     counter++
     const response = await app.request('/webchat/messages', {
       method: 'POST',
@@ -31,6 +33,8 @@ export function webchatConversation(app: Hono, conversationId: string) {
   let last: Reply[] = []
   return {
     say: async (text: string) => (last = await post({ text })),
+    /** shares the device's position, as the page's location button does */
+    share: async (latitude: number, longitude: number) => (last = await post({ location: { latitude, longitude } })),
     /** presses the offered button whose label matches */
     press: async (label: RegExp) => {
       const choice = last.flatMap((reply) => reply.choices ?? []).find((c) => label.test(c.label))
@@ -38,5 +42,7 @@ export function webchatConversation(app: Hono, conversationId: string) {
       return (last = await post({ choiceId: choice.id }))
     },
     text: () => last.map((reply) => reply.text).join('\n'),
+    /** labels of the buttons the last answer offered */
+    choices: () => last.flatMap((reply) => reply.choices ?? []).map((choice) => choice.label),
   }
 }

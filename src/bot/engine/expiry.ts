@@ -5,7 +5,9 @@ export function isExpired(session: Session, ctx: EngineContext): boolean {
   if (session.flowId === null || session.lastActivityAt === null) return false
   const last = Date.parse(session.lastActivityAt)
   // an unreadable time is treated as fresh: better an old question than a lost complaint
-  return Number.isFinite(last) && ctx.now.getTime() - last > ctx.sessionTtlMinutes * 60_000
+  // a poll waits for its answer longer than a complaint does
+  const ttlMinutes = ctx.flows[session.flowId]?.ttlMinutes ?? ctx.sessionTtlMinutes
+  return Number.isFinite(last) && ctx.now.getTime() - last > ttlMinutes * 60_000
 }
 
 /** Tells the citizen their previous conversation expired, and where they were in it. */

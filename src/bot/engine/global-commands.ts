@@ -10,19 +10,43 @@ export type GlobalCommand =
   | { name: 'cancel' }
   | { name: 'language'; locale?: string }
   | { name: 'status'; code?: string }
+  /** join a mesa de diálogo's group with its invite code */
+  | { name: 'join'; code?: string }
+  /** receive the polls of one's municipality */
+  | { name: 'subscribe' }
+  /** leave every poll group and subscription ("salir"); inside a conversation, cancel it */
+  | { name: 'leave' }
+  /** a staff command with a code: link the chat to units, acknowledge a case, read its summary */
+  | { name: 'staff'; flow: string; code: string }
+  /** "borrar mis datos": delete everything about this contact, after a confirmation */
+  | { name: 'forget' }
+  /** "mis datos": what is stored about this contact */
+  | { name: 'myData' }
+  /** "compartir mis datos CODE": let the office of a confidential case see the contact */
+  | { name: 'release'; code: string }
 
 /** Flows the commands open; `menu` is also where an idle contact starts. */
 export const MENU_FLOW = 'menu'
 export const LANGUAGE_FLOW = 'language'
 export const STATUS_FLOW = 'status'
+export const JOIN_FLOW = 'pollJoin'
+export const SUBSCRIBE_FLOW = 'pollSubscribe'
+export const LEAVE_FLOW = 'pollLeave'
+export const FORGET_FLOW = 'forget'
+export const MY_DATA_FLOW = 'myData'
+export const RELEASE_FLOW = 'release'
 
 // "start" is what Telegram sends (as /start) when someone opens the bot
 const SINGLE_WORDS: Readonly<Record<string, GlobalCommand>> = {
   menu: { name: 'menu' }, inicio: { name: 'menu' }, start: { name: 'menu' }, 'menu principal': { name: 'menu' },
   ayuda: { name: 'help' }, help: { name: 'help' }, ayudame: { name: 'help' },
-  cancelar: { name: 'cancel' }, cancel: { name: 'cancel' }, cancela: { name: 'cancel' }, salir: { name: 'cancel' },
+  cancelar: { name: 'cancel' }, cancel: { name: 'cancel' }, cancela: { name: 'cancel' },
+  salir: { name: 'leave' }, leave: { name: 'leave' }, 'darme de baja': { name: 'leave' },
+  'recibir consultas': { name: 'subscribe' }, 'receive polls': { name: 'subscribe' },
   idioma: { name: 'language' }, language: { name: 'language' }, lenguaje: { name: 'language' },
   estado: { name: 'status' }, status: { name: 'status' },
+  'borrar mis datos': { name: 'forget' }, 'borrar datos': { name: 'forget' }, 'delete my data': { name: 'forget' }, 'forget me': { name: 'forget' },
+  'mis datos': { name: 'myData' }, 'my data': { name: 'myData' },
 }
 const LANGUAGE_WORDS = new Set(['idioma', 'language', 'lenguaje'])
 /**
@@ -32,6 +56,17 @@ const LANGUAGE_WORDS = new Set(['idioma', 'language', 'lenguaje'])
  */
 const STATUS_WORD = /^\/?(?:estado|status)\b[\s:#.-]*/iu
 const CODE = /^(?:(?=.*\d)[A-Z0-9-]{4,20}|[A-Z0-9]{4}-[A-Z0-9]{4})$/
+/** "unirme MESA-4821": the code of a group, shaped like a case code */
+const JOIN_WORD = /^\/?(?:unirme|unirse|join)\b[\s:#.-]*/iu
+
+/** Staff commands, each a word and a code ("vincular K7QM-3XHA", "acuso K7QM-3XHA"), by the flow they open. */
+const STAFF_WORDS: readonly { word: RegExp; flow: string }[] = [
+  { word: /^\/?(?:vincular|link)\b[\s:#.-]*/iu, flow: 'staffLink' },
+  { word: /^\/?(?:acuso|ack)\b[\s:#.-]*/iu, flow: 'staffAck' },
+  { word: /^\/?(?:caso|case)\b[\s:#.-]*/iu, flow: 'staffCase' },
+]
+/** "compartir mis datos K7QM-3XHA" */
+const RELEASE_WORDS = /^\/?(?:compartir mis datos|share my data)\b[\s:#.-]*/iu
 
 /** Reads a global command; only a whole message is one ("menu", "estado GT-12AB"), never a word inside a sentence. */
 export function parseGlobalCommand(text: string, locales: readonly string[]): GlobalCommand | null {
@@ -42,14 +77,25 @@ export function parseGlobalCommand(text: string, locales: readonly string[]): Gl
   if (first !== undefined && LANGUAGE_WORDS.has(first) && second !== undefined && rest.length === 0) {
     return locales.includes(second) ? { name: 'language', locale: second } : { name: 'language' }
   }
-  const code = statusCode(text)
+  if (first !== undefined && JOIN_WORD.test(text.trim())) {
+    if (second === undefined) return { name: 'join' }
+    const code = codeAfter(JOIN_WORD, text)
+    return code === undefined ? null : { name: 'join', code }
+  }
+  const releaseCode = codeAfter(RELEASE_WORDS, text)
+  if (releaseCode !== undefined) return { name: 'release', code: releaseCode }
+  for (const { word, flow } of STAFF_WORDS) {
+    const staffCode = codeAfter(word, text)
+    if (staffCode !== undefined) return { name: 'staff', flow, code: staffCode }
+  }
+  const code = codeAfter(STATUS_WORD, text)
   return code === undefined ? null : { name: 'status', code }
 }
 
-/** The code of "estado ABC 123" (one to three pieces), upper-cased and without spaces. */
-function statusCode(text: string): string | undefined {
+/** The code of "estado ABC 123" (one to three pieces after the word), upper-cased and without spaces. */
+function codeAfter(word: RegExp, text: string): string | undefined {
   const trimmed = text.trim()
-  const lead = STATUS_WORD.exec(trimmed)
+  const lead = word.exec(trimmed)
   if (!lead) return undefined
   const pieces = trimmed.slice(lead[0].length).split(/\s+/u).filter((piece) => piece !== '')
   if (pieces.length === 0 || pieces.length > 3) return undefined
@@ -78,6 +124,25 @@ export function runGlobalCommand(turn: Turn, command: GlobalCommand, ctx: Engine
       return repeatQuestionOrMenu(turn, ctx)
     case 'status':
       return startFlow(turn, STATUS_FLOW, ctx, command.code === undefined ? {} : { code: command.code })
+    case 'join':
+      return startFlow(turn, JOIN_FLOW, ctx, command.code === undefined ? {} : { code: command.code })
+    case 'subscribe':
+      return startFlow(turn, SUBSCRIBE_FLOW, ctx)
+    case 'leave': {
+      // mid-complaint "salir" has always meant "stop this"; idle, or inside a poll, it means "no more polls"
+      const flow = session.flowId === null ? undefined : ctx.flows[session.flowId]
+      if (flow && flow.id !== MENU_FLOW && flow.optOut !== true) return runGlobalCommand(turn, { name: 'cancel' }, ctx)
+      goIdle(session)
+      return startFlow(turn, LEAVE_FLOW, ctx)
+    }
+    case 'staff':
+      return startFlow(turn, command.flow, ctx, { code: command.code })
+    case 'forget':
+      return startFlow(turn, FORGET_FLOW, ctx)
+    case 'myData':
+      return startFlow(turn, MY_DATA_FLOW, ctx)
+    case 'release':
+      return startFlow(turn, RELEASE_FLOW, ctx, { code: command.code })
   }
 }
 

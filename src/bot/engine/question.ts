@@ -1,4 +1,5 @@
 import { sourceOptions, toChoices } from './choice-options.js'
+import { listQuestionReply } from './read-list.js'
 import type { EngineContext, FlowNode, Reply, Session } from './types.js'
 
 export type AskNode = Extract<FlowNode, { kind: 'ask' }>
@@ -12,10 +13,14 @@ export function questionReply(node: AskNode, session: Session, ctx: EngineContex
       const choices = toChoices(sourceOptions(spec.source, session, ctx).primary)
       // an empty list is a catalog or flow mistake the citizen cannot get past
       if (choices.length === 0) throw new Error(`question ${node.var} (${node.prompt}) has no options to offer`)
-      return { text, choices, expects: 'choice' }
+      // a question that also takes a location says so, for channels that offer a location button
+      return { text, choices, expects: spec.locate ? 'location' : 'choice' }
     }
     case 'yesno':
       return { text, choices: yesNoChoices(session, ctx), expects: 'yesno' }
+    case 'multi':
+    case 'ranking':
+      return listQuestionReply(node, spec, session, ctx)
     case 'text':
     case 'number':
     case 'location':

@@ -2,6 +2,8 @@ import { accepted, refused, type Answer } from './answer.js'
 import { normalize } from './normalize.js'
 import { questionReply, type AskNode } from './question.js'
 import { readChoice } from './read-choice.js'
+import { readList } from './read-list.js'
+import { readPlace } from './read-place.js'
 import type { EngineContext, InputSpec, Json, MessageContent, Session } from './types.js'
 
 const YES = new Set(['si', 's', 'yes', 'y', 'yeah', 'yep', '1', 'claro', 'ok', 'okay', 'dale', 'correcto', 'confirmo',
@@ -14,7 +16,7 @@ const NO_EMOJI = ['👎', '❌', '✖']
 const SKIP = new Set(['no', 'n', 'saltar', 'salta', 'skip', 'omitir', 'paso', 'no tengo', 'no gracias', 'ninguno', 'ninguna',
   'none', 'siguiente', 'next', 'continuar', 'seguir'])
 /** unsupported kinds with their own kind sentence; anything else gets the general one */
-const KNOWN_UNSUPPORTED = new Set(['sticker', 'contact', 'poll', 'reaction'])
+const KNOWN_UNSUPPORTED = new Set(['sticker', 'contact', 'poll', 'reaction', 'edited', 'mediaTooLarge', 'mediaFailed'])
 
 /** Reads the citizen's answer to a question: the value to store, or what to tell them. */
 export function readAnswer(node: AskNode, input: MessageContent, session: Session, ctx: EngineContext): Answer {
@@ -27,8 +29,19 @@ export function readAnswer(node: AskNode, input: MessageContent, session: Sessio
     return problem(unsupportedKey(input.what))
   }
   switch (spec.type) {
-    case 'choice':
-      if (input.kind === 'text' || input.kind === 'choice') return readChoice(node.var, spec.source, input, session, ctx)
+    case 'choice': {
+      if (input.kind === 'location' && spec.locate) {
+        const place = readPlace(node.var, spec.locate, input.municipalityCode, ctx)
+        return place ?? problem('engine.invalid.locationOutside')
+      }
+      if (input.kind !== 'text' && input.kind !== 'choice') return problem(unexpected(input, spec))
+      const answer = readChoice(node.var, spec.source, input, session, ctx)
+      if (answer.ok && spec.locate) answer.extra[spec.locate.locatedVar] = false
+      return answer
+    }
+    case 'multi':
+    case 'ranking':
+      if (input.kind === 'text' || input.kind === 'choice') return readList(node, spec, input, session, ctx)
       return problem(unexpected(input, spec))
     case 'text': {
       if (input.kind !== 'text') return problem(unexpected(input, spec))
@@ -71,7 +84,9 @@ export function readAnswer(node: AskNode, input: MessageContent, session: Sessio
 
 /** The kind sentence for a message we cannot read yet (a sticker, a contact card ...). */
 export function unsupportedKey(what: string): string {
-  return `engine.unsupported.${KNOWN_UNSUPPORTED.has(what) ? what : 'other'}`
+  // channels may name a kind in kebab case ("media-too-large"); the texts are in camel case
+  const kind = what.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())
+  return `engine.unsupported.${KNOWN_UNSUPPORTED.has(kind) ? kind : 'other'}`
 }
 
 /** The kind sentence for an answer of the wrong kind: a photo where words were asked, ... */

@@ -1,6 +1,7 @@
 import { forgetOffered, OFFERED_VAR } from './answer.js'
 import { expiryNotice, isExpired } from './expiry.js'
 import { MENU_FLOW, parseGlobalCommand, runGlobalCommand } from './global-commands.js'
+import { withLiteralTexts } from './literal-text.js'
 import { readAnswer, unsupportedKey } from './read-answer.js'
 import { continueAt, currentNode, currentQuestion, goIdle, startFlow, type Turn } from './run.js'
 import type { EffectResult, EngineContext, Input, Json, MessageContent, Session, StepResult } from './types.js'
@@ -12,7 +13,8 @@ const RETRY_HINT_EVERY = 3
  * Advances one contact's conversation by one input: returns the new session (the one given is not
  * changed), the replies to send and at most one effect for the runtime to perform and feed back.
  */
-export function step(session: Session, input: Input, ctx: EngineContext): StepResult {
+export function step(session: Session, input: Input, context: EngineContext): StepResult {
+  const ctx = withLiteralTexts(context)
   const turn: Turn = { session: structuredClone(session), replies: [], effects: [] }
   if (input.kind === 'effect.result') resume(turn, input, ctx)
   else answer(turn, input, ctx)
@@ -20,7 +22,8 @@ export function step(session: Session, input: Input, ctx: EngineContext): StepRe
 }
 
 /** Starts a flow for a contact without waiting for them to write (a poll, a follow-up question). */
-export function begin(session: Session, flowId: string, ctx: EngineContext, vars: Record<string, Json> = {}): StepResult {
+export function begin(session: Session, flowId: string, context: EngineContext, vars: Record<string, Json> = {}): StepResult {
+  const ctx = withLiteralTexts(context)
   const turn: Turn = { session: structuredClone(session), replies: [], effects: [] }
   // the question we open now expires like any other if it goes unanswered
   turn.session.lastActivityAt = ctx.now.toISOString()

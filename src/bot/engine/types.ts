@@ -40,7 +40,16 @@ export const OptionSourceSchema = z.discriminatedUnion('from', [
 export type OptionSource = z.infer<typeof OptionSourceSchema>
 
 export const InputSpecSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('choice'), source: OptionSourceSchema }),
+  z.object({
+    type: z.literal('choice'),
+    source: OptionSourceSchema,
+    /**
+     * a department question that also takes a shared location: a location the channel placed in a
+     * municipality stores its department in `var`, the municipality in `municipalityVar` (labels
+     * beside both) and true in `locatedVar` (false when the citizen typed or pressed instead)
+     */
+    locate: z.object({ municipalityVar: z.string(), locatedVar: z.string() }).optional(),
+  }),
   z.object({ type: z.literal('text'), min: z.number().int().min(0).default(1), max: z.number().int().positive().default(2000) }),
   z.object({ type: z.literal('number'), min: z.number().optional(), max: z.number().optional() }),
   z.object({ type: z.literal('yesno') }),
@@ -48,6 +57,13 @@ export const InputSpecSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('location'), optional: z.boolean().default(false) }),
   /** a photo, voice note, video or document; `optional` allows skipping */
   z.object({ type: z.literal('media'), optional: z.boolean().default(true) }),
+  /** several options of a static list ("1, 3" or "agua y luz"), at most `max`; stores the ids */
+  z.object({ type: z.literal('multi'), source: OptionSourceSchema, max: z.number().int().positive() }),
+  /**
+   * the options of a static list in order of preference ("3, 1, 2"); all of them, or only the
+   * first `top`; stores the ids, first the most preferred
+   */
+  z.object({ type: z.literal('ranking'), source: OptionSourceSchema, top: z.number().int().positive().optional() }),
 ])
 export type InputSpec = z.infer<typeof InputSpecSchema>
 
@@ -69,6 +85,17 @@ export type Condition = z.infer<typeof ConditionSchema>
 export const EFFECT_NAMES = [
   'case.create',
   'case.lookup',
+  'case.reopen',
+  'staff.link',
+  'staff.ack',
+  'staff.case',
+  'poll.answer',
+  'poll.join',
+  'poll.subscribe',
+  'poll.leave',
+  'contact.forget',
+  'contact.summary',
+  'contact.release',
 ] as const
 export const EffectNameSchema = z.enum(EFFECT_NAMES)
 export type EffectName = z.infer<typeof EffectNameSchema>
@@ -112,6 +139,13 @@ export const FlowSchema = z.object({
   title: z.string(),
   start: z.string(),
   nodes: z.record(z.string(), NodeSchema),
+  /** minutes this flow waits for an answer before it expires, when not the context's usual (a poll waits days) */
+  ttlMinutes: z.number().int().positive().optional(),
+  /**
+   * the flow was started for the contact, not by them (a poll invitation): there, as when idle,
+   * "salir" means leaving what sent it; in any other flow "salir" cancels
+   */
+  optOut: z.boolean().optional(),
 })
 export type Flow = z.infer<typeof FlowSchema>
 
@@ -137,7 +171,8 @@ export const MessageContentSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('text'), text: z.string() }),
   /** a button press: the id of a choice we offered (and its label, when the platform echoes it) */
   z.object({ kind: z.literal('choice'), id: z.string(), label: z.string().optional() }),
-  z.object({ kind: z.literal('location'), latitude: z.number(), longitude: z.number() }),
+  /** `municipalityCode`: the INE code of the municipality the point falls in, set by the adapter */
+  z.object({ kind: z.literal('location'), latitude: z.number(), longitude: z.number(), municipalityCode: z.string().optional() }),
   /** `ref` is the channel's own handle for the file (a Telegram file_id, a media id ...) */
   z.object({
     kind: z.literal('media'),

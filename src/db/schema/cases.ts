@@ -1,4 +1,4 @@
-import { bigserial, boolean, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { bigserial, boolean, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { contacts } from './contacts.js'
 import { SECTORS, units } from './directory.js'
 import { municipalities } from './reference.js'
@@ -40,6 +40,17 @@ export const cases = pgTable(
     unitId: uuid('unit_id').references(() => units.id),
     dueAt: timestamp('due_at', { withTimezone: true }),
     locale: text('locale').notNull().default('es'),
+    /** the deadline in hours the routing rule gave; escalation reuses it when the parent has none */
+    slaHours: integer('sla_hours'),
+    /** false when the citizen asked not to be told of changes or asked whether it was solved */
+    followUps: boolean('follow_ups').notNull().default(true),
+    /** how staff name the citizen of a confidential case ("Ciudadano/a 7F3K"); null otherwise */
+    pseudonym: text('pseudonym'),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    /** when the "was it solved?" question went out, so it is asked once per resolution */
+    followUpAskedAt: timestamp('follow_up_asked_at', { withTimezone: true }),
+    /** set when the case went overdue at the top of the ladder, so that is recorded once */
+    escalationEndedAt: timestamp('escalation_ended_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -60,7 +71,7 @@ export const caseEvents = pgTable(
       .notNull()
       .references(() => cases.id, { onDelete: 'cascade' }),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-    /** 'citizen', 'system', or `token:<name>` */
+    /** 'citizen', 'system', `token:<name>` or `staff:<contactId>` */
     actor: text('actor').notNull(),
     type: text('type').notNull(),
     fromStatus: text('from_status', { enum: CASE_STATUSES }),

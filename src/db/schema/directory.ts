@@ -5,6 +5,9 @@ import { departments, municipalities } from './reference.js'
 export const SECTORS = ['health', 'education', 'cash_transfer'] as const
 export type Sector = (typeof SECTORS)[number]
 
+export const RULE_SOURCES = ['seed', 'api'] as const
+export type RuleSource = (typeof RULE_SOURCES)[number]
+
 /** A ministry, programme or municipality that answers for cases. */
 export const institutions = pgTable('institutions', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -54,6 +57,11 @@ export const routingRules = pgTable(
     slaHours: integer('sla_hours').notNull(),
     priority: integer('priority').notNull().default(0),
     note: text('note'),
+    /**
+     * Where the rule came from: the seed loader replaces only 'seed' rules on start, so rules made
+     * through the admin API survive restarts. Rows older than this column were all seed rules.
+     */
+    source: text('source', { enum: RULE_SOURCES }).notNull().default('seed'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('routing_rules_sector_idx').on(t.sector)],

@@ -1,4 +1,4 @@
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { contacts } from './contacts.js'
 
 /**
@@ -38,12 +38,18 @@ export const outbox = pgTable(
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
     lastError: text('last_error'),
     externalId: text('external_id'),
+    /** what the platform reported after we sent it (WhatsApp Cloud: sent, delivered, read, failed) */
+    deliveryStatus: text('delivery_status'),
+    deliveryStatusAt: timestamp('delivery_status_at', { withTimezone: true }),
+    /** the goodbye to a contact that asked to be forgotten: deleted once delivered, address and all */
+    eraseOnSend: boolean('erase_on_send').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },
   (t) => [
     index('outbox_due_idx').on(t.status, t.nextAttemptAt),
     index('outbox_inbound_idx').on(t.inboundId),
+    index('outbox_external_idx').on(t.channel, t.externalId),
   ],
 )
 

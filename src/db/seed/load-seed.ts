@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises'
-import { count, sql } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { DbOrTx } from '../client.js'
 import { type ReferenceCounts, loadReferenceData } from '../reference/load-reference.js'
-import { institutions, routingRules, units } from '../schema/index.js'
+import { institutions, units } from '../schema/index.js'
 import { type Seed, SeedSchema, type SeedUnit } from './seed-schema.js'
+import { syncSeedRules } from './sync-seed-rules.js'
 
 export { SeedSchema, type Seed, type SeedInput } from './seed-schema.js'
 
@@ -12,19 +13,19 @@ export { SeedSchema, type Seed, type SeedInput } from './seed-schema.js'
 export const defaultSeedPath = new URL('../../../seed/directory.json', import.meta.url)
 
 export type LoadSeedOptions = {
-  /** delete every routing rule and load the seed's, even when rules already exist */
+  /** delete every routing rule, those made through the API too, and load the seed's */
   replaceRules?: boolean
 }
 
 /** An arbitrary constant naming the seeding lock among the app's advisory locks. */
 const SEED_LOCK_KEY = 4_710_001
 
+/** `rulesLoaded` counts the seed rules inserted: 0 when the file's rules did not change. */
 export type SeedCounts = { institutions: number; units: number; rulesLoaded: number }
 
 /**
- * Upserts the seed's institutions and units by code, and loads its routing rules when the rules
- * table is empty (or `replaceRules` is set). Rules carry no mark of where they came from, so a
- * restart must not wipe the rules an operator added through the admin API.
+ * Upserts the seed's institutions and units by code, and makes the seed's routing rules (source
+ * 'seed') equal to the file's, keeping the rules made through the admin API (source 'api').
  */
 export async function loadSeed(db: DbOrTx, seed: Seed, options: LoadSeedOptions = {}): Promise<SeedCounts> {
   const institutionIds = new Map<string, string>()
@@ -39,26 +40,7 @@ export async function loadSeed(db: DbOrTx, seed: Seed, options: LoadSeedOptions 
 
   const unitIds = await upsertUnits(db, seed.units, institutionIds)
 
-  const [existing] = await db.select({ n: count() }).from(routingRules)
-  let rulesLoaded = 0
-  if (options.replaceRules || Number(existing?.n ?? 0) === 0) {
-    await db.delete(routingRules)
-    if (seed.rules.length > 0) {
-      await db.insert(routingRules).values(
-        seed.rules.map((rule) => ({
-          sector: rule.sector,
-          category: rule.category ?? null,
-          departmentCode: rule.department ?? null,
-          municipalityCode: rule.municipality ?? null,
-          unitId: required(unitIds, rule.unit),
-          slaHours: rule.slaHours ?? seed.slaHours[rule.sector],
-          priority: rule.priority,
-          note: rule.note ?? null,
-        })),
-      )
-    }
-    rulesLoaded = seed.rules.length
-  }
+  const rulesLoaded = await syncSeedRules(db, seed, unitIds, options.replaceRules)
   return { institutions: seed.institutions.length, units: seed.units.length, rulesLoaded }
 }
 
@@ -89,7 +71,9 @@ async function upsertUnits(db: DbOrTx, seedUnits: readonly SeedUnit[], instituti
         target: units.code,
         set: {
           institutionId: sql`excluded.institution_id`,
-          parentId: sql`excluded.parent_id`,
+          // A parent closed through the API (replaced by a successor) is not put back: the unit keeps
+          // the successor it was moved to.
+          parentId: sql`case when exists (select 1 from ${units} p where p.id = excluded.parent_id and p.valid_to is not null) then ${units.parentId} else excluded.parent_id end`,
           name: sql`excluded.name`,
           departmentCode: sql`excluded.department_code`,
           municipalityCode: sql`excluded.municipality_code`,

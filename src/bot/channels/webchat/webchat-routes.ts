@@ -7,6 +7,8 @@ import { webchatMessages } from '../../../db/schema/index.js'
 import { validate } from '../../../http/validate.js'
 import type { InboundHandler } from '../../channel.js'
 import { ReplySchema } from '../../reply-schema.js'
+import type { MessageContent } from '../../engine/types.js'
+import { enrichLocation } from '../enrich-location.js'
 
 const ConversationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8 to 64 letters, digits, - or _')
 
@@ -17,10 +19,20 @@ export const WebchatPostSchema = z
     messageId: ConversationIdSchema,
     text: z.string().max(4000).optional(),
     choiceId: z.string().max(200).optional(),
+    /** the device's position, when the citizen shares it at a question about the place */
+    location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }).optional(),
   })
-  .refine((body) => (body.text !== undefined && body.text.trim() !== '') || body.choiceId !== undefined, {
-    message: 'send text or a choiceId',
-  })
+  .refine(
+    (body) => (body.text !== undefined && body.text.trim() !== '') || body.choiceId !== undefined || body.location !== undefined,
+    { message: 'send text, a choiceId or a location' },
+  )
+
+/** The message a web chat request carries: a location, a button press, or text. */
+function contentOf(body: z.infer<typeof WebchatPostSchema>): MessageContent {
+  if (body.location) return enrichLocation({ kind: 'location', ...body.location })
+  if (body.choiceId !== undefined) return { kind: 'choice', id: body.choiceId }
+  return { kind: 'text', text: body.text ?? '' }
+}
 
 const PollQuerySchema = z.object({ conversationId: ConversationIdSchema })
 
@@ -47,8 +59,7 @@ export function createWebchatRoutes(deps: { db: Db; handle: InboundHandler; now?
       externalId: `${body.conversationId}:${body.messageId}`,
       from: { channelUserId: body.conversationId, locale: c.req.header('accept-language') },
       receivedAt: now(),
-      content:
-        body.choiceId !== undefined ? { kind: 'choice', id: body.choiceId } : { kind: 'text', text: body.text ?? '' },
+      content: contentOf(body),
     })
     return c.json({ replies: result.replies })
   })

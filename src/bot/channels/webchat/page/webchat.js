@@ -110,6 +110,14 @@
         button.addEventListener('click', function () { onChoice(index, choice) })
         group.appendChild(button)
       })
+      // A question that takes a place also takes the device's location, where the browser has one.
+      if (entry.expects === 'location' && navigator.geolocation) {
+        var share = el('button', 'choice location', '📍 Compartir mi ubicación')
+        share.type = 'button'
+        share.dataset.testid = 'share-location'
+        share.addEventListener('click', function () { onShareLocation(index) })
+        group.insertBefore(share, group.firstChild)
+      }
       wrap.appendChild(group)
     }
     log.appendChild(wrap)
@@ -281,6 +289,7 @@
     var payload = { conversationId: conversationId, messageId: item.messageId }
     if (item.text !== undefined) payload.text = item.text
     if (item.choiceId !== undefined) payload.choiceId = item.choiceId
+    if (item.location !== undefined) payload.location = item.location
     var attempt = 0
     var serverErrors = 0
     for (;;) {
@@ -385,6 +394,18 @@
     log.focus({ preventScroll: true })
     enqueue({ choiceId: choice.id }, choice.label)
     focusChoicesNext = true // after enqueue: showing the user's bubble resets it
+  }
+
+  function onShareLocation(index) {
+    if (activeChoicesIndex() !== index) return
+    navigator.geolocation.getCurrentPosition(
+      function (position) {
+        var location = { latitude: position.coords.latitude, longitude: position.coords.longitude }
+        enqueue({ location: location }, '📍 Ubicación compartida')
+      },
+      function () { addNote('No pude leer su ubicación. Puede escribir o elegir el departamento.') },
+      { enableHighAccuracy: false, timeout: 15000, maximumAge: 60000 },
+    )
   }
 
   function setDraft(text) {

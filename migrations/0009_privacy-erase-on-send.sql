@@ -1,0 +1,1 @@
+ALTER TABLE "outbox" ADD COLUMN "erase_on_send" boolean DEFAULT false NOT NULL;

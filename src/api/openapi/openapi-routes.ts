@@ -1,0 +1,11 @@
+import { Hono } from 'hono'
+import { buildOpenApiDocument } from './build-document.js'
+import { renderDocsPage } from './docs-page.js'
+import { allOperations } from './registry.js'
+
+/** The OpenAPI document and its readable page, built once from the registered operations. */
+export function createOpenApiRoutes() {
+  const document = buildOpenApiDocument(allOperations, { title: 'Diálogo admin API', version: '1' })
+  const page = renderDocsPage(document)
+  return new Hono().get('/openapi.json', (c) => c.json(document)).get('/docs', (c) => c.html(page))
+}

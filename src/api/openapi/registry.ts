@@ -1,0 +1,35 @@
+import { auditOperations } from '../audit-routes.js'
+import { caseOperations } from '../case-routes.js'
+import { institutionOperations } from '../institution-routes.js'
+import { pollGroupOperations } from '../poll-group-routes.js'
+import { pollOperations } from '../poll-routes.js'
+import { ruleOperations } from '../rule-routes.js'
+import { staffOperations } from '../staff-routes.js'
+import { statsOperations } from '../stats-routes.js'
+import { tokenOperations } from '../token-routes.js'
+import { unitOperations } from '../unit-routes.js'
+import type { Operation } from './operation.js'
+
+/** The OpenAPI document's own endpoints; public, so that a client can discover the rest. */
+export const docsOperations: Operation[] = [
+  { method: 'get', path: '/api/v1/openapi.json', summary: 'This OpenAPI 3.1 document', tag: 'docs', roles: [] },
+  { method: 'get', path: '/api/v1/docs', summary: 'A readable page listing every operation', tag: 'docs', roles: [] },
+]
+
+/**
+ * Every admin API operation, for the OpenAPI document. A router mounted under /api/v1 adds its
+ * `*Operations` export here, one line each; a test fails when a mounted route is missing.
+ */
+export const allOperations: readonly Operation[] = [
+  ...caseOperations,
+  ...institutionOperations,
+  ...unitOperations,
+  ...ruleOperations,
+  ...tokenOperations,
+  ...auditOperations,
+  ...staffOperations,
+  ...statsOperations,
+  ...pollOperations,
+  ...pollGroupOperations,
+  ...docsOperations,
+]

@@ -1,0 +1,57 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { validate } from '../http/validate.js'
+import { createGroup, getGroup, listGroups, rotateInviteCode } from '../polls/groups.js'
+import type { AppEnv } from './app-env.js'
+import { recordAudit } from './audit.js'
+import { requireRole } from './auth.js'
+import { IdParamSchema, MunicipalityCodeSchema } from './directory-schemas.js'
+import type { Operation } from './openapi/operation.js'
+
+export const CreateGroupSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  /** the municipality of the mesa, for results by municipality */
+  municipalityCode: MunicipalityCodeSchema.optional(),
+})
+
+const GroupSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  municipalityCode: z.string().nullable(),
+  /** members send "unirme <code>" to the bot */
+  inviteCode: z.string(),
+  members: z.number().int(),
+  createdAt: z.string(),
+})
+
+const tag = 'polls'
+export const pollGroupOperations: Operation[] = [
+  { method: 'get', path: '/api/v1/poll-groups', summary: 'List the groups (mesas) with their member counts', tag, roles: ['admin'], response: z.array(GroupSchema) },
+  { method: 'post', path: '/api/v1/poll-groups', summary: 'Create a group; members join by sending its invite code to the bot', tag, roles: ['admin'], body: CreateGroupSchema, response: GroupSchema, status: 201 },
+  { method: 'get', path: '/api/v1/poll-groups/{id}', summary: 'One group', tag, roles: ['admin'], params: IdParamSchema, response: GroupSchema },
+  { method: 'post', path: '/api/v1/poll-groups/{id}/invite-code', summary: 'Give a group a new invite code (the old one stops working)', tag, roles: ['admin'], params: IdParamSchema, response: GroupSchema },
+]
+
+/** Poll audiences: a mesa's roster. Staff see member counts, never who the members are. */
+export const pollGroupRoutes = new Hono<AppEnv>()
+  .use(requireRole('admin'))
+  .get('/', async (c) => c.json(await listGroups(c.var.db)))
+  .post('/', validate('json', CreateGroupSchema), async (c) => {
+    const input = c.req.valid('json')
+    const group = await c.var.db.transaction(async (tx) => {
+      const created = await createGroup(tx, input, c.var.now())
+      await recordAudit(tx, { actor: c.var.actor, action: 'create', entity: 'poll_group', entityId: created.id, details: { name: created.name } })
+      return created
+    })
+    return c.json(group, 201)
+  })
+  .get('/:id', validate('param', IdParamSchema), async (c) => c.json(await getGroup(c.var.db, c.req.valid('param').id)))
+  .post('/:id/invite-code', validate('param', IdParamSchema), async (c) => {
+    const { id } = c.req.valid('param')
+    const group = await c.var.db.transaction(async (tx) => {
+      const rotated = await rotateInviteCode(tx, id)
+      await recordAudit(tx, { actor: c.var.actor, action: 'rotate_code', entity: 'poll_group', entityId: id })
+      return rotated
+    })
+    return c.json(group)
+  })

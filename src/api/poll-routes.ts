@@ -1,0 +1,104 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { NotFoundError } from '../domain-errors.js'
+import { validate } from '../http/validate.js'
+import { PollDefinitionSchema } from '../polls/poll-definition.js'
+import { pollProgress } from '../polls/poll-progress.js'
+import { pollResults } from '../polls/poll-results.js'
+import { closePollNow, createPoll, getPoll, listPolls, replacePoll, type Poll } from '../polls/poll-store.js'
+import { resultsCsv } from '../polls/results-csv.js'
+import type { AppEnv } from './app-env.js'
+import { recordAudit } from './audit.js'
+import { requireRole } from './auth.js'
+import { IdParamSchema } from './directory-schemas.js'
+import type { Operation } from './openapi/operation.js'
+
+export const ResultsQuerySchema = z.object({
+  /** `csv`, or send `Accept: text/csv` */
+  format: z.enum(['json', 'csv']).optional(),
+  /** language of question and option labels (default Spanish) */
+  locale: z.string().regex(/^[a-z]{2}$/).optional(),
+})
+
+const ProgressSchema = z.object({
+  status: z.string(),
+  audience: z.number().int(),
+  queued: z.number().int(),
+  deferred: z.number().int(),
+  invited: z.number().int(),
+  delivered: z.number().int(),
+  failed: z.number().int(),
+  started: z.number().int(),
+  completed: z.number().int(),
+  reminded: z.number().int(),
+  withdrawn: z.number().int(),
+})
+
+const tag = 'polls'
+export const pollOperations: Operation[] = [
+  { method: 'get', path: '/api/v1/polls', summary: 'List polls, newest first', tag, roles: ['admin'] },
+  { method: 'post', path: '/api/v1/polls', summary: 'Create a poll; it opens by itself at opensAt', tag, roles: ['admin'], body: PollDefinitionSchema, status: 201 },
+  { method: 'get', path: '/api/v1/polls/{id}', summary: 'One poll', tag, roles: ['admin'], params: IdParamSchema },
+  { method: 'put', path: '/api/v1/polls/{id}', summary: 'Replace a poll before it opens', tag, roles: ['admin'], params: IdParamSchema, body: PollDefinitionSchema },
+  { method: 'post', path: '/api/v1/polls/{id}/close', summary: 'Close a poll now; results go out as at its closing time', tag, roles: ['admin'], params: IdParamSchema },
+  { method: 'get', path: '/api/v1/polls/{id}/progress', summary: 'Delivery progress: invited, delivered, failed, started, completed', tag, roles: ['admin'], params: IdParamSchema, response: ProgressSchema },
+  { method: 'get', path: '/api/v1/polls/{id}/results', summary: 'Results with free-text answers, as JSON or CSV (Accept: text/csv or ?format=csv)', tag, roles: ['admin'], params: IdParamSchema, query: ResultsQuerySchema },
+  { method: 'get', path: '/api/v1/polls/{id}/public-results', summary: 'Results of a closed poll whose results are public, without free texts', tag, roles: [], params: IdParamSchema, query: ResultsQuerySchema },
+]
+
+/** A poll as the API shows it: its definition and where it stands. */
+function view(poll: Poll) {
+  const { definition, ...rest } = poll
+  return { ...rest, ...definition }
+}
+
+/** Polls of the mesas de diálogo: admins define them and read progress and results. */
+export const pollRoutes = new Hono<AppEnv>()
+  .get('/:id/public-results', validate('param', IdParamSchema), validate('query', ResultsQuerySchema), async (c) => {
+    const { id } = c.req.valid('param')
+    const poll = await getPoll(c.var.db, id)
+    // a poll whose results are not public does not exist for the public
+    if (poll.definition.resultsVisibility !== 'public' || poll.status !== 'closed') throw new NotFoundError('poll', id)
+    return c.json(await pollResults(c.var.db, id, { locale: c.req.valid('query').locale, withTexts: false }))
+  })
+  .use(requireRole('admin'))
+  .get('/', async (c) => c.json((await listPolls(c.var.db)).map(view)))
+  .post('/', validate('json', PollDefinitionSchema), async (c) => {
+    const definition = c.req.valid('json')
+    const poll = await c.var.db.transaction(async (tx) => {
+      const created = await createPoll(tx, definition, c.var.now())
+      await recordAudit(tx, { actor: c.var.actor, action: 'create', entity: 'poll', entityId: created.id, details: { questions: definition.questions.length } })
+      return created
+    })
+    return c.json(view(poll), 201)
+  })
+  .get('/:id', validate('param', IdParamSchema), async (c) => c.json(view(await getPoll(c.var.db, c.req.valid('param').id))))
+  .put('/:id', validate('param', IdParamSchema), validate('json', PollDefinitionSchema), async (c) => {
+    const { id } = c.req.valid('param')
+    const poll = await c.var.db.transaction(async (tx) => {
+      const replaced = await replacePoll(tx, id, c.req.valid('json'), c.var.now())
+      await recordAudit(tx, { actor: c.var.actor, action: 'replace', entity: 'poll', entityId: id })
+      return replaced
+    })
+    return c.json(view(poll))
+  })
+  .post('/:id/close', validate('param', IdParamSchema), async (c) => {
+    const { id } = c.req.valid('param')
+    const poll = await c.var.db.transaction(async (tx) => {
+      const closed = await closePollNow(tx, id, c.var.now())
+      await recordAudit(tx, { actor: c.var.actor, action: 'close', entity: 'poll', entityId: id })
+      return closed
+    })
+    return c.json(view(poll))
+  })
+  .get('/:id/progress', validate('param', IdParamSchema), async (c) => c.json(await pollProgress(c.var.db, c.req.valid('param').id)))
+  .get('/:id/results', validate('param', IdParamSchema), validate('query', ResultsQuerySchema), async (c) => {
+    const { format, locale } = c.req.valid('query')
+    const results = await pollResults(c.var.db, c.req.valid('param').id, { locale, withTexts: true })
+    const csv = format === 'csv' || (format === undefined && (c.req.header('accept') ?? '').includes('text/csv'))
+    if (!csv) return c.json(results)
+    return c.body(resultsCsv(results), 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="poll-${results.pollId}.csv"`,
+    })
+  })

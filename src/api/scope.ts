@@ -1,0 +1,7 @@
+import type { TokenOwner } from '../auth/tokens.js'
+import type { DirectoryScope } from '../directory/scope.js'
+
+/** The part of the directory a token may read: all of it, except for an institution token. */
+export function scopeOf(actor: TokenOwner): DirectoryScope {
+  return actor.role === 'institution' ? { unitIds: actor.unitIds } : {}
+}

@@ -1,0 +1,148 @@
+import { createHmac } from 'node:crypto'
+import { autoRetry } from '@grammyjs/auto-retry'
+import { run, type RunnerHandle, sequentialize } from '@grammyjs/runner'
+import { and, eq } from 'drizzle-orm'
+import { Bot, GrammyError, type Transformer } from 'grammy'
+import type { Db } from '../../../db/client.js'
+import { contacts } from '../../../db/schema/index.js'
+import { createTranslate, defaultLocale } from '../../../i18n/index.js'
+import type { Logger } from '../../../log.js'
+import type { Channel, DeliveryResult, InboundHandler } from '../../channel.js'
+import { botCommands, COMMAND_LOCALES } from './bot-commands.js'
+import { createRateLimiter, type RateLimiterOptions } from './rate-limiter.js'
+import { renderReply } from './render-reply.js'
+import { handleTelegramUpdate } from './telegram-inbound.js'
+import { createTelegramWebhookRoutes } from './telegram-webhook.js'
+
+export type TelegramChannelOptions = {
+  db: Db
+  logger: Logger
+  token: string
+  /** Bot API root: Telegram's by default; a self-hosted Bot API server or a test fake */
+  apiRoot?: string
+  /** webhook mode; long polling when left out */
+  webhook?: { url: string; secret?: string }
+  maxMediaBytes: number
+  limits?: RateLimiterOptions
+  now?: () => Date
+}
+
+const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query'] as const
+// sendMessage, sendPhoto, copyMessage ...: every call that puts a message in a chat
+const SENDING = /^(send|copy|forward)/
+
+/**
+ * Telegram through grammY. Long polling with @grammyjs/runner (chats concurrently, each chat in
+ * order), or a webhook at /webhooks/telegram; either way updates go through the same middleware.
+ * Every API call passes auto-retry (429 with retry_after, network errors) and the send limiter.
+ */
+export function createTelegramChannel(options: TelegramChannelOptions): Channel {
+  const apiRoot = options.apiRoot ?? 'https://api.telegram.org'
+  const now = options.now ?? (() => new Date())
+  const t = createTranslate()
+  const botId = options.token.split(':')[0] ?? options.token
+  const bot = new Bot(options.token, { client: { apiRoot } })
+  const limiter = createRateLimiter(options.limits)
+  const limit: Transformer = async (prev, method, payload, signal) => {
+    if (SENDING.test(method) && 'chat_id' in payload) await limiter(String(payload.chat_id))
+    return prev(method, payload, signal)
+  }
+  bot.api.config.use(limit)
+  // retry_after up to a minute is waited out here; a longer one goes back to the outbox's backoff
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }))
+
+  let handler: InboundHandler | undefined
+  let runner: RunnerHandle | undefined
+  bot.use(sequentialize((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? '')))
+  bot.use(async (ctx) => {
+    if (!handler) throw new Error('telegram update before the channel started')
+    await handleTelegramUpdate(ctx.update, ctx.api, handler, {
+      db: options.db,
+      logger: options.logger,
+      t,
+      token: options.token,
+      apiRoot,
+      maxMediaBytes: options.maxMediaBytes,
+      defaultLocale,
+      now,
+      botId,
+      botUsername: ctx.me.username,
+    })
+  })
+  // the error carries the update (message text): only its message is logged
+  bot.catch((error) => {
+    const cause = error.error instanceof Error ? error.error.message : String(error.error)
+    options.logger.error({ err: cause, updateId: error.ctx.update.update_id }, 'telegram update failed')
+  })
+
+  async function localeOf(chatId: string): Promise<string> {
+    const [row] = await options.db
+      .select({ locale: contacts.locale })
+      .from(contacts)
+      .where(and(eq(contacts.channel, 'telegram'), eq(contacts.channelUserId, chatId)))
+    return row?.locale ?? defaultLocale
+  }
+
+  const secret = options.webhook ? (options.webhook.secret ?? deriveSecret(options.token)) : undefined
+  return {
+    kind: 'telegram',
+    ratePerSecond: 30,
+    inlineReplies: false,
+    routes: secret ? createTelegramWebhookRoutes({ bot, secret, ready: () => handler !== undefined }) : undefined,
+    async send(chatId, reply): Promise<DeliveryResult> {
+      const shareLocation = reply.expects === 'location' ? t(await localeOf(chatId), 'telegram.shareLocation') : ''
+      try {
+        let last: number | undefined
+        for (const part of renderReply(reply, { shareLocation })) {
+          const sent = await bot.api.sendMessage(chatId, part.text, { parse_mode: 'MarkdownV2', reply_markup: part.reply_markup })
+          last = sent.message_id
+        }
+        return { ok: true, externalId: last === undefined ? undefined : String(last) }
+      } catch (error) {
+        return deliveryFailure(error)
+      }
+    },
+    async start(handle) {
+      handler = handle
+      await bot.init()
+      await setCommands(bot, t, options.logger)
+      if (options.webhook && secret) {
+        await bot.api.setWebhook(options.webhook.url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] })
+        options.logger.info({ mode: 'webhook' }, 'telegram channel started')
+        return
+      }
+      await bot.api.deleteWebhook()
+      runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES } } })
+      options.logger.info({ mode: 'long polling' }, 'telegram channel started')
+    },
+    async stop() {
+      if (runner?.isRunning()) await runner.stop()
+      runner = undefined
+    },
+  }
+}
+
+async function setCommands(bot: Bot, t: ReturnType<typeof createTranslate>, logger: Logger) {
+  try {
+    for (const locale of COMMAND_LOCALES) await bot.api.setMyCommands(botCommands(locale, t), { language_code: locale })
+    await bot.api.setMyCommands(botCommands('es', t))
+  } catch (error) {
+    // a command menu is a convenience: the bot works without it
+    logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'telegram setMyCommands failed')
+  }
+}
+
+/** Blocked by the user, deactivated, or a chat that does not exist: retrying cannot help. */
+function deliveryFailure(error: unknown): DeliveryResult {
+  const message = error instanceof Error ? error.message : String(error)
+  if (error instanceof GrammyError) {
+    const permanent = error.error_code === 403 || (error.error_code === 400 && /chat not found|user is deactivated/i.test(error.description))
+    return { ok: false, permanent, error: `${error.error_code}: ${error.description}` }
+  }
+  return { ok: false, permanent: false, error: message }
+}
+
+/** A webhook secret every instance derives alike from the token, when none is configured. */
+function deriveSecret(token: string): string {
+  return createHmac('sha256', token).update('dialogo telegram webhook').digest('base64url')
+}

@@ -1,0 +1,22 @@
+import type { Config } from '../../../config.js'
+import type { Db } from '../../../db/client.js'
+import type { Logger } from '../../../log.js'
+import type { Channel } from '../../channel.js'
+import { createBaileysChannel } from './baileys-channel.js'
+
+export type BaileysConfig = Partial<
+  Pick<Config, 'WHATSAPP_BAILEYS' | 'WHATSAPP_BAILEYS_ACCOUNT' | 'WHATSAPP_BAILEYS_PAIRING_NUMBER' | 'WHATSAPP_BAILEYS_RATE_PER_SECOND'>
+>
+
+/** The Baileys channel when WHATSAPP_BAILEYS=1, else undefined. */
+export function baileysFromConfig(config: BaileysConfig, deps: { db: Db; logger: Logger; maxMediaBytes: number }): Channel | undefined {
+  if (!config.WHATSAPP_BAILEYS) return undefined
+  return createBaileysChannel({
+    db: deps.db,
+    logger: deps.logger,
+    account: config.WHATSAPP_BAILEYS_ACCOUNT ?? 'default',
+    pairingNumber: config.WHATSAPP_BAILEYS_PAIRING_NUMBER,
+    ratePerSecond: config.WHATSAPP_BAILEYS_RATE_PER_SECOND ?? 1,
+    maxMediaBytes: deps.maxMediaBytes,
+  })
+}

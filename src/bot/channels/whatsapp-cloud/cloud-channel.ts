@@ -1,0 +1,80 @@
+import type { Db } from '../../../db/client.js'
+import type { Logger } from '../../../log.js'
+import type { Channel, DeliveryResult, InboundHandler } from '../../channel.js'
+import { createGraphApi, type GraphSendResult } from './graph-api.js'
+import { type CloudTemplate, renderCloudMessage, renderTemplateMessage } from './render-message.js'
+import { OUTSIDE_WINDOW, serviceWindow } from './service-window.js'
+import { createWhatsappWebhookRoutes } from './webhook-routes.js'
+
+export type WhatsappCloudChannelOptions = {
+  db: Db
+  logger: Logger
+  token: string
+  phoneId: string
+  appSecret: string
+  verifyToken: string
+  apiRoot: string
+  ratePerSecond: number
+  maxMediaBytes: number
+  /** for status updates and alerts outside the 24-hour window; unset, they wait for the citizen */
+  template?: CloudTemplate
+  /** the label of a list's button, in the citizen's language */
+  listButton: (locale: string) => string
+  now?: () => Date
+}
+
+// Meta error codes worth retrying: rate limits, spam throttling, temporary outages.
+const TEMPORARY_CODES = new Set([1, 2, 4, 80007, 130429, 131000, 131016, 131048, 131056, 133004])
+const REENGAGEMENT = 131047
+
+function deliveryResult(result: Exclude<GraphSendResult, { ok: true }>): DeliveryResult {
+  if (result.code === REENGAGEMENT) return { ok: false, permanent: false, error: OUTSIDE_WINDOW }
+  // 401/403 mean our token is wrong: fixing the configuration fixes every message, so keep them.
+  const permanent = result.status === 400 && !TEMPORARY_CODES.has(result.code ?? 0)
+  return { ok: false, permanent, error: `${result.code ?? result.status}: ${result.error}` }
+}
+
+/**
+ * WhatsApp through the official Cloud API: a webhook receives messages and delivery statuses;
+ * replies go out through the Graph API as reply buttons, lists or text. Outside the 24-hour
+ * customer-service window only the configured template is sent; without one the message waits
+ * (pending, with the reason in `last_error`) until the citizen writes again.
+ */
+export function createWhatsappCloudChannel(options: WhatsappCloudChannelOptions): Channel {
+  const now = options.now ?? (() => new Date())
+  const graph = createGraphApi({ root: options.apiRoot, token: options.token, phoneId: options.phoneId })
+  let handle: InboundHandler | undefined
+  const routes = createWhatsappWebhookRoutes({
+    db: options.db,
+    logger: options.logger,
+    graph,
+    appSecret: options.appSecret,
+    verifyToken: options.verifyToken,
+    phoneId: options.phoneId,
+    maxMediaBytes: options.maxMediaBytes,
+    handler: () => handle,
+    now,
+  })
+
+  return {
+    kind: 'whatsapp-cloud',
+    ratePerSecond: options.ratePerSecond,
+    inlineReplies: false,
+    routes,
+    async send(address, reply) {
+      const window = await serviceWindow(options.db, address, now())
+      let payload: object
+      if (window?.open) payload = renderCloudMessage(address, reply, options.listButton(window.locale))
+      else if (options.template) payload = renderTemplateMessage(address, reply, options.template)
+      else return { ok: false, permanent: false, error: OUTSIDE_WINDOW }
+      const result = await graph.sendMessage(payload)
+      return result.ok ? { ok: true, externalId: result.id } : deliveryResult(result)
+    },
+    async start(inbound) {
+      handle = inbound
+    },
+    async stop() {
+      handle = undefined
+    },
+  }
+}

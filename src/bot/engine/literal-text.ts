@@ -1,0 +1,19 @@
+import type { EngineContext, Translate } from './types.js'
+
+/**
+ * Texts that start with this are shown as written, without translation or interpolation: a flow
+ * built from data (a poll's questions, already in the contact's language) has no i18n keys, and an
+ * admin's `{{` or `$t(` must reach the citizen as typed.
+ */
+export const LITERAL_PREFIX = '='
+
+/** Marks a text to be shown as written. */
+export function literal(text: string): string {
+  return `${LITERAL_PREFIX}${text}`
+}
+
+/** The context with a translate that passes literal texts through untouched. */
+export function withLiteralTexts(ctx: EngineContext): EngineContext {
+  const t: Translate = (locale, key, vars) => (key.startsWith(LITERAL_PREFIX) ? key.slice(LITERAL_PREFIX.length) : ctx.t(locale, key, vars))
+  return { ...ctx, t }
+}

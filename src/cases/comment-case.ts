@@ -1,0 +1,24 @@
+import { eq } from 'drizzle-orm'
+import type { Tx } from '../db/client.js'
+import { caseEvents, cases } from '../db/schema/index.js'
+import { type UnitScope, loadCase } from './case-ref.js'
+import { notifyCitizen } from './notify-citizen.js'
+
+export type CommentInput = { code: string; note: string; public: boolean; actor: string; scope: UnitScope; now: Date }
+
+/** Adds a note to a case's history; a public note is also sent to the citizen. */
+export async function commentCase(tx: Tx, input: CommentInput): Promise<{ code: string; notified: boolean }> {
+  const kase = await loadCase(tx, input.code, input.scope, true)
+  await tx.update(cases).set({ updatedAt: input.now }).where(eq(cases.id, kase.id))
+  await tx.insert(caseEvents).values({
+    caseId: kase.id,
+    at: input.now,
+    actor: input.actor,
+    type: 'comment',
+    unitId: kase.unitId,
+    note: input.note,
+    public: input.public,
+  })
+  const notified = input.public ? await notifyCitizen(tx, kase, 'comment', input.note) : false
+  return { code: kase.code, notified }
+}

@@ -1,0 +1,55 @@
+import { and, eq, inArray } from 'drizzle-orm'
+import type { DbOrTx } from '../db/client.js'
+import { type CaseStatus, caseEvents, cases, units } from '../db/schema/index.js'
+import { NotFoundError, ValidationError } from '../domain-errors.js'
+import { syncCaseStats } from '../stats/sync-case-stats.js'
+
+/** Statuses in which a case still waits for its unit to act. */
+export const OPEN_CASE_STATUSES = ['received', 'routed', 'acknowledged', 'in_progress', 'reopened', 'escalated'] as const satisfies readonly CaseStatus[]
+
+export type MoveOpenCasesInput = {
+  fromUnitId: string
+  toUnitId: string
+  /** written on each case event: `token:<name>`, 'system' */
+  actor: string
+  note?: string | null
+  now: Date
+}
+
+async function findUnit(tx: DbOrTx, id: string) {
+  const [unit] = await tx.select({ id: units.id, validTo: units.validTo }).from(units).where(eq(units.id, id))
+  if (!unit) throw new NotFoundError('unit', id)
+  return unit
+}
+
+/**
+ * Moves every open case of one unit to another, in bulk, with a 'reassigned' event per case so each
+ * case's history says who held it when. Deadlines and statuses are kept: the citizen's wait does not
+ * restart because an office changed. Returns how many cases moved.
+ */
+export async function moveOpenCases(tx: DbOrTx, input: MoveOpenCasesInput): Promise<number> {
+  if (input.fromUnitId === input.toUnitId) throw new ValidationError('a unit cannot hand its cases to itself')
+  await findUnit(tx, input.fromUnitId)
+  const target = await findUnit(tx, input.toUnitId)
+  if (target.validTo !== null && target.validTo <= input.now) throw new ValidationError(`unit ${input.toUnitId} is closed and cannot receive cases`)
+
+  const moved = await tx
+    .update(cases)
+    .set({ unitId: input.toUnitId, updatedAt: input.now })
+    .where(and(eq(cases.unitId, input.fromUnitId), inArray(cases.status, [...OPEN_CASE_STATUSES])))
+    .returning({ id: cases.id })
+  if (moved.length === 0) return 0
+  await tx.insert(caseEvents).values(
+    moved.map((c) => ({
+      caseId: c.id,
+      at: input.now,
+      actor: input.actor,
+      type: 'reassigned',
+      unitId: input.toUnitId,
+      note: input.note ?? null,
+      public: false,
+    })),
+  )
+  for (const { id } of moved) await syncCaseStats(tx, id)
+  return moved.length
+}

@@ -1,0 +1,68 @@
+import { eq } from 'drizzle-orm'
+import type { Tx } from '../db/client.js'
+import { type CaseStatus, caseEvents, cases } from '../db/schema/index.js'
+import { InvalidTransitionError, ValidationError } from '../domain-errors.js'
+import { type UnitScope, loadCase } from './case-ref.js'
+import { type RequestableStatus, TRANSITIONS, canTransition } from './case-transitions.js'
+import { notifyCitizen } from './notify-citizen.js'
+import { FALLBACK_SLA_HOURS, hoursLater } from './unit-sla.js'
+import { syncCaseStats } from '../stats/sync-case-stats.js'
+
+export type TransitionInput = {
+  code: string
+  to: RequestableStatus
+  /** required when rejecting: the reason the citizen is given */
+  note?: string | null
+  /** whether the citizen is told and may read the note; true unless said otherwise */
+  public?: boolean
+  /** 'citizen', `token:<name>`, `staff:<contactId>` */
+  actor: string
+  scope: UnitScope
+  now: Date
+}
+
+export type TransitionResult = { code: string; from: CaseStatus; to: CaseStatus; notified: boolean }
+
+/**
+ * Moves a case to a new status if the lifecycle allows it, with an append-only event, and tells
+ * the citizen when the change is public. A reopened case gets a fresh deadline; a resolved one
+ * starts the clock of the "was it solved?" question.
+ */
+export async function transitionCase(tx: Tx, input: TransitionInput): Promise<TransitionResult> {
+  const kase = await loadCase(tx, input.code, input.scope, true)
+  const from = kase.status
+  if (!canTransition(from, input.to)) throw new InvalidTransitionError(from, input.to, TRANSITIONS[from])
+  const note = input.note?.trim() || null
+  if (input.to === 'rejected' && note === null) throw new ValidationError('rejecting a case needs a reason: send it as the note')
+  const isPublic = input.public ?? true
+
+  const reopened = input.to === 'reopened'
+  const [updated] = await tx
+    .update(cases)
+    .set({
+      status: input.to,
+      updatedAt: input.now,
+      ...(input.to === 'resolved' ? { resolvedAt: input.now, followUpAskedAt: null } : {}),
+      ...(reopened
+        ? { resolvedAt: null, escalationEndedAt: null, dueAt: hoursLater(input.now, kase.slaHours ?? FALLBACK_SLA_HOURS) }
+        : {}),
+    })
+    .where(eq(cases.id, kase.id))
+    .returning()
+  if (!updated) throw new Error(`case ${kase.code} vanished while locked`)
+  await tx.insert(caseEvents).values({
+    caseId: kase.id,
+    at: input.now,
+    actor: input.actor,
+    type: input.to,
+    fromStatus: from,
+    toStatus: input.to,
+    unitId: kase.unitId,
+    note,
+    public: isPublic,
+  })
+  await syncCaseStats(tx, kase.id)
+  // The citizen who reopened their own case was answered in the chat already.
+  const notified = isPublic && input.actor !== 'citizen' ? await notifyCitizen(tx, updated, input.to, note) : false
+  return { code: kase.code, from, to: input.to, notified }
+}

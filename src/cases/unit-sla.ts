@@ -1,0 +1,25 @@
+import { and, asc, eq } from 'drizzle-orm'
+import type { DbOrTx } from '../db/client.js'
+import { type Sector, routingRules } from '../db/schema/index.js'
+
+/** Hours given when neither the unit's rules nor the case say anything: the health default. */
+export const FALLBACK_SLA_HOURS = 72
+
+/**
+ * The deadline a unit works to for a sector: the shortest SLA among the rules that send that
+ * sector's cases to it, or null when no rule names the unit (a ministry's central office).
+ */
+export async function unitSlaHours(db: DbOrTx, unitId: string, sector: Sector): Promise<number | null> {
+  const [rule] = await db
+    .select({ slaHours: routingRules.slaHours })
+    .from(routingRules)
+    .where(and(eq(routingRules.unitId, unitId), eq(routingRules.sector, sector)))
+    .orderBy(asc(routingRules.slaHours))
+    .limit(1)
+  return rule?.slaHours ?? null
+}
+
+/** `now` plus some hours. */
+export function hoursLater(now: Date, hours: number): Date {
+  return new Date(now.getTime() + hours * 3_600_000)
+}

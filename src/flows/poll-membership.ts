@@ -1,0 +1,65 @@
+import type { FlowDefinition } from './flow-definition.js'
+
+/**
+ * Joining a mesa de diálogo's group with the code the table shared: "unirme K7QM-3XHA" arrives
+ * with `code` set; "unirme" alone asks for it.
+ */
+export const pollJoinFlow = {
+  id: 'pollJoin',
+  title: 'pollJoin.title',
+  start: 'hasCode',
+  nodes: {
+    hasCode: { kind: 'branch', cases: [{ when: { var: 'code', present: true }, next: 'join' }], default: 'code' },
+    code: { kind: 'ask', var: 'code', prompt: 'pollJoin.code.prompt', input: { type: 'text', min: 4, max: 20 }, next: 'join' },
+    join: { kind: 'effect', effect: 'poll.join', args: { code: 'code' }, resultVar: 'joined', next: 'outcome' },
+    outcome: {
+      kind: 'branch',
+      cases: [
+        { when: { var: 'joined.already', in: [true] }, next: 'already' },
+        { when: { var: 'joined.joined', in: [true] }, next: 'welcome' },
+      ],
+      default: 'notFound',
+    },
+    welcome: { kind: 'end', text: 'pollJoin.welcome' },
+    already: { kind: 'end', text: 'pollJoin.already' },
+    notFound: { kind: 'end', text: 'pollJoin.notFound' },
+  },
+} satisfies FlowDefinition
+
+/** "recibir consultas": the polls of one's municipality, asked department first like a complaint. */
+export const pollSubscribeFlow = {
+  id: 'pollSubscribe',
+  title: 'pollSubscribe.title',
+  start: 'department',
+  nodes: {
+    department: {
+      kind: 'ask',
+      var: 'department',
+      prompt: 'pollSubscribe.department.prompt',
+      input: { type: 'choice', source: { from: 'departments' } },
+      next: 'municipality',
+    },
+    municipality: {
+      kind: 'ask',
+      var: 'municipality',
+      prompt: 'pollSubscribe.municipality.prompt',
+      input: { type: 'choice', source: { from: 'municipalities', departmentVar: 'department' } },
+      next: 'save',
+    },
+    save: { kind: 'effect', effect: 'poll.subscribe', args: { municipality: 'municipality' }, resultVar: 'saved', next: 'done' },
+    done: { kind: 'end', text: 'pollSubscribe.done' },
+  },
+} satisfies FlowDefinition
+
+/** "salir": no more polls, from any group or municipality. */
+export const pollLeaveFlow = {
+  id: 'pollLeave',
+  title: 'pollLeave.title',
+  start: 'leave',
+  nodes: {
+    leave: { kind: 'effect', effect: 'poll.leave', args: {}, resultVar: 'left', next: 'outcome' },
+    outcome: { kind: 'branch', cases: [{ when: { var: 'left.left', in: [true] }, next: 'done' }], default: 'nothing' },
+    done: { kind: 'end', text: 'pollLeave.done' },
+    nothing: { kind: 'end', text: 'pollLeave.nothing' },
+  },
+} satisfies FlowDefinition

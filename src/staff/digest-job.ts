@@ -1,0 +1,51 @@
+import { and, count, eq, gte, inArray, lte } from 'drizzle-orm'
+import type { Tx } from '../db/client.js'
+import { cases, contacts, outbox, staffSubscriptions, units } from '../db/schema/index.js'
+import { OPEN_STATUSES } from '../cases/case-transitions.js'
+import type { Job } from '../jobs/run-job-once.js'
+import { staffTranslate } from './staff-text.js'
+
+const DAY_MS = 86_400_000
+
+async function countCases(tx: Tx, unitIds: string[], ...conditions: Parameters<typeof and>) {
+  const [row] = await tx
+    .select({ n: count() })
+    .from(cases)
+    .where(and(inArray(cases.unitId, unitIds), ...conditions))
+  return row?.n ?? 0
+}
+
+/**
+ * Sends each subscribed staff chat the day's counts for its units: cases new in the last 24
+ * hours, open, and overdue. Counts only, so nothing of any case leaves the system.
+ */
+export async function sendDigests(tx: Tx, now: Date): Promise<number> {
+  const rows = await tx
+    .select({ contactId: contacts.id, channel: contacts.channel, address: contacts.channelUserId, locale: contacts.locale, unitId: units.id, unit: units.name })
+    .from(staffSubscriptions)
+    .innerJoin(contacts, eq(contacts.id, staffSubscriptions.contactId))
+    .innerJoin(units, eq(units.id, staffSubscriptions.unitId))
+  const chats = new Map<string, { channel: string; address: string; locale: string; unitIds: string[]; units: string[] }>()
+  for (const row of rows) {
+    const chat = chats.get(row.contactId) ?? { channel: row.channel, address: row.address, locale: row.locale, unitIds: [], units: [] }
+    chat.unitIds.push(row.unitId)
+    chat.units.push(row.unit)
+    chats.set(row.contactId, chat)
+  }
+  const open = inArray(cases.status, [...OPEN_STATUSES])
+  for (const [contactId, chat] of chats) {
+    const text = staffTranslate(chat.locale, 'staffDigest', {
+      units: chat.units.join(', '),
+      new: await countCases(tx, chat.unitIds, gte(cases.createdAt, new Date(now.getTime() - DAY_MS))),
+      open: await countCases(tx, chat.unitIds, open),
+      overdue: await countCases(tx, chat.unitIds, open, lte(cases.dueAt, now)),
+    })
+    await tx.insert(outbox).values({ channel: chat.channel, address: chat.address, contactId, body: { text } })
+  }
+  return chats.size
+}
+
+/** The daily digest job at `hour` (0-23) in Guatemala. */
+export function digestJob(hour = 7): Job {
+  return { name: 'staff-digest', cron: `0 ${hour} * * *`, run: async (tx, slot) => void (await sendDigests(tx, slot)) }
+}

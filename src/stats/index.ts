@@ -1,0 +1,6 @@
+export { type StatsAnswer, countCases } from './count-cases.js'
+export { toCsv } from './csv.js'
+export { type StatsQuery, StatsQuerySchema, filtersOf, publicRefusal } from './stats-query.js'
+export { type Cell, type CellMark, publishCount, suppressCells } from './suppress.js'
+export { NO_UNIT, removeCaseStats, syncCaseStats } from './sync-case-stats.js'
+export { timeliness } from './timeliness.js'

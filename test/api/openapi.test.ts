@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import type { Composed } from '../../src/compose.js'
+import type { Database } from '../../src/db/client.js'
+import { testApp } from '../support/app.js'
+import { freshDatabase } from '../support/database.js'
+
+const DocumentSchema = z.object({
+  openapi: z.string(),
+  paths: z.record(z.string(), z.record(z.string(), z.looseObject({ responses: z.record(z.string(), z.unknown()), security: z.array(z.unknown()).optional() }))),
+  components: z.looseObject({ securitySchemes: z.looseObject({ bearer: z.looseObject({ scheme: z.literal('bearer') }) }) }),
+})
+
+describe('the OpenAPI document', () => {
+  let database: Database
+  let composed: Composed
+  beforeAll(async () => {
+    database = await freshDatabase('pglite')
+    composed = await testApp(database)
+  })
+  afterAll(async () => {
+    await database.close()
+  })
+
+  it('describes every route mounted under /api/v1, with its method', async () => {
+    const document = DocumentSchema.parse(await (await composed.app.request('/api/v1/openapi.json')).json())
+    expect(document.openapi).toBe('3.1.0')
+    const documented = new Set(Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`)))
+    const mounted = composed.app.routes
+      .filter((route) => route.path.startsWith('/api/v1/') && route.method !== 'ALL')
+      .map((route) => `${route.method} ${route.path.replace(/\/$/, '').replace(/:(\w+)/g, '{$1}')}`)
+    expect(mounted.length).toBeGreaterThan(20)
+    expect([...new Set(mounted)].filter((route) => !documented.has(route))).toEqual([])
+  })
+
+  it('gives protected operations bearer security and problem+json errors', async () => {
+    const document = DocumentSchema.parse(await (await composed.app.request('/api/v1/openapi.json')).json())
+    const replace = document.paths['/api/v1/units/{id}/replace']?.post
+    expect(replace?.security).toEqual([{ bearer: [] }])
+    expect(replace?.responses['201']).toBeDefined()
+    expect(replace?.responses['403']).toMatchObject({ content: { 'application/problem+json': expect.any(Object) } })
+    expect(document.paths['/api/v1/openapi.json']?.get?.security).toBeUndefined()
+  })
+
+  it('serves a self-contained docs page listing the operations', async () => {
+    const response = await composed.app.request('/api/v1/docs')
+    expect(response.headers.get('content-type')).toMatch(/text\/html/)
+    const html = await response.text()
+    expect(html).toContain('/api/v1/rules/dry-run')
+    expect(html).toContain('/api/v1/units/{id}/replace')
+    expect(html).not.toMatch(/<script|https?:\/\/(?!localhost)/)
+  })
+})

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest'
+import { parseGlobalCommand } from '../../src/bot/engine/index.js'
+
+describe('parseGlobalCommand for staff', () => {
+  it.each([
+    ['vincular k7qm-3xha', 'staffLink'],
+    ['/link K7QM 3XHA', 'staffLink'],
+    ['acuso K7QM-3XHA', 'staffAck'],
+    ['ack k7qm3xha', 'staffAck'],
+    ['caso K7QM-3XHA', 'staffCase'],
+  ])('reads "%s" as the %s command with the code upper-cased', (text, flow) => {
+    expect(parseGlobalCommand(text, ['es', 'en'])).toEqual({ name: 'staff', flow, code: expect.stringMatching(/^K7QM-?3XHA$/) })
+  })
+
+  it('leaves a sentence that merely starts with the word alone', () => {
+    expect(parseGlobalCommand('Caso de la escuela sin maestros desde enero', ['es'])).toBeNull()
+    expect(parseGlobalCommand('vincular', ['es'])).toBeNull()
+  })
+})

@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createToken } from '../../src/auth/tokens.js'
+import { followUpJob } from '../../src/cases/follow-up-job.js'
+import type { Composed } from '../../src/compose.js'
+import type { Database } from '../../src/db/client.js'
+import { runJobOnce } from '../../src/jobs/run-job-once.js'
+import { sendDigests } from '../../src/staff/digest-job.js'
+import { caseRow, unitId } from '../cases/case-fixture.js'
+import { testApp, webchatConversation } from '../support/app.js'
+import { databaseKinds, freshDatabase } from '../support/database.js'
+
+const TRACKING_CODE = /\b[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}\b/
+const DESCRIPTION = 'Desde hace dos semanas no hay amoxicilina para los niños en la farmacia.'
+
+describe.each(databaseKinds)('staff in the web chat on %s', (kind) => {
+  let database: Database
+  let composed: Composed
+  let adminToken: string
+  let norOccidente: string
+
+  beforeAll(async () => {
+    database = await freshDatabase(kind)
+    composed = await testApp(database)
+    adminToken = (await createToken(database.db, { name: 'admin', role: 'admin' })).token
+    norOccidente = await unitId(database, 'MSPAS-DAS-GUATEMALA-NOR-OCCIDENTE')
+  })
+  afterAll(async () => {
+    await database.close()
+  })
+
+  const api = (token: string, method: string, path: string, body?: unknown) =>
+    composed.app.request(path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+  const linkCode = async (unitIds: string[]) => {
+    const response = await api(adminToken, 'POST', '/api/v1/staff/link-codes', { unitIds })
+    expect(response.status).toBe(201)
+    return ((await response.json()) as { code: string }).code
+  }
+  /** what the page of a conversation gets when it polls, after the outbox delivered */
+  const delivered = async (conversationId: string) => {
+    await composed.outbox.runOnce()
+    const response = await composed.app.request(`/webchat/messages?conversationId=${conversationId}`)
+    const { replies } = (await response.json()) as { replies: { text: string }[] }
+    return replies.map((reply) => reply.text).join('\n')
+  }
+  const fileComplaint = async (conversationId: string) => {
+    const chat = webchatConversation(composed.app, conversationId)
+    await chat.say('hola')
+    await chat.press(/queja/i)
+    await chat.press(/^salud/i)
+    await chat.press(/medicamentos/i)
+    await chat.say('guatemala')
+    await chat.say('mixco')
+    await chat.say('Centro de Salud de Mixco')
+    await chat.say('no')
+    await chat.say(DESCRIPTION)
+    await chat.say('no')
+    await chat.press(/con mi nombre/i)
+    await chat.say('sí')
+    await chat.say('sí')
+    const code = TRACKING_CODE.exec(chat.text())?.[0]
+    if (!code) throw new Error(`no tracking code in: ${chat.text()}`)
+    return { code, chat }
+  }
+
+  it('links a staff chat with a one-time code, alerts it of a new case without the citizen, and lets it acknowledge', async () => {
+    const staff = webchatConversation(composed.app, 'staff-ana')
+    const code = await linkCode([norOccidente])
+    await staff.say(`vincular ${code.toLowerCase()}`)
+    expect(staff.text()).toContain('Dirección de Área de Salud Guatemala Nor Occidente')
+    await staff.say(`vincular ${code}`)
+    expect(staff.text()).toContain('no es válido o ya venció')
+
+    const complaint = await fileComplaint('citizen-rosa')
+    const alert = await delivered('staff-ana')
+    expect(alert).toContain(`Caso nuevo ${complaint.code}`)
+    expect(alert).toContain('Mixco')
+    expect(alert).not.toContain('citizen-rosa')
+    expect(alert).not.toContain('amoxicilina')
+
+    await staff.say(`caso ${complaint.code}`)
+    expect(staff.text()).toContain(`Caso ${complaint.code} (enviado a la institución)`)
+    expect(staff.text()).not.toContain('amoxicilina')
+
+    await staff.say(`acuso ${complaint.code}`)
+    expect(staff.text()).toContain('quedó como visto')
+    expect((await caseRow(database, complaint.code)).status).toBe('acknowledged')
+    expect(await delivered('citizen-rosa')).toContain(`Novedades de su caso ${complaint.code}`)
+  })
+
+  it("tells a staff chat that another unit's case is not theirs, and a citizen's chat that it is not linked", async () => {
+    const ixilStaff = webchatConversation(composed.app, 'staff-ixil')
+    await ixilStaff.say(`vincular ${await linkCode([await unitId(database, 'MSPAS-DAS-IXIL')])}`)
+    const { code } = await fileComplaint('citizen-pedro')
+    await ixilStaff.say(`acuso ${code}`)
+    expect(ixilStaff.text()).toContain('No encontré ese caso entre los de su oficina')
+    expect((await caseRow(database, code)).status).toBe('routed')
+
+    const citizen = webchatConversation(composed.app, 'citizen-curious')
+    await citizen.say(`caso ${code}`)
+    expect(citizen.text()).toContain('no está vinculado')
+  })
+
+  it('sends each linked chat a digest of counts', async () => {
+    await database.db.transaction((tx) => sendDigests(tx, new Date()))
+    const digest = await delivered('staff-ana')
+    expect(digest).toMatch(/Resumen del día para Dirección de Área de Salud Guatemala Nor Occidente: \d+ casos nuevos/)
+  })
+
+  it('asks two weeks after resolution whether it was solved, and a "no" reopens the case', async () => {
+    const { code, chat: citizen } = await fileComplaint('citizen-lucia')
+    const resolvedAt = new Date()
+    const resolved = await api(adminToken, 'POST', `/api/v1/cases/${code}/transition`, { to: 'resolved', note: 'Ya hay amoxicilina' })
+    expect(resolved.status).toBe(200)
+    await delivered('citizen-lucia')
+
+    const job = followUpJob({ startFlow: composed.runtime.startFlow, days: 14 })
+    await runJobOnce(database.db, job, new Date(resolvedAt.getTime() + 13 * 86_400_000))
+    expect(await delivered('citizen-lucia')).toBe('')
+    await runJobOnce(database.db, job, new Date(resolvedAt.getTime() + 15 * 86_400_000))
+    expect(await delivered('citizen-lucia')).toContain('¿Se resolvió su problema?')
+
+    await citizen.say('no')
+    expect(citizen.text()).toContain(`Abrimos de nuevo su caso ${code}`)
+    expect((await caseRow(database, code)).status).toBe('reopened')
+
+    // asked once per resolution
+    await runJobOnce(database.db, job, new Date(resolvedAt.getTime() + 16 * 86_400_000))
+    expect(await delivered('citizen-lucia')).toBe('')
+  })
+
+  it('does not interrupt a citizen in the middle of another conversation, and asks on a later run', async () => {
+    const { code, chat: citizen } = await fileComplaint('citizen-marta')
+    const resolvedAt = new Date()
+    await api(adminToken, 'POST', `/api/v1/cases/${code}/transition`, { to: 'resolved' })
+    await delivered('citizen-marta')
+    await citizen.say('hola')
+    await citizen.press(/queja/i)
+
+    const job = followUpJob({ startFlow: composed.runtime.startFlow, days: 14 })
+    // later slots than the test before, which ran this job already
+    expect(await runJobOnce(database.db, job, new Date(resolvedAt.getTime() + 30 * 86_400_000))).toBe('ran')
+    expect(await delivered('citizen-marta')).toBe('')
+    expect((await caseRow(database, code)).followUpAskedAt).toBeNull()
+
+    await citizen.say('cancelar')
+    expect(await runJobOnce(database.db, job, new Date(resolvedAt.getTime() + 31 * 86_400_000))).toBe('ran')
+    expect(await delivered('citizen-marta')).toContain('¿Se resolvió su problema?')
+  })
+
+  it('refuses link codes for units outside an institution token, and to other roles', async () => {
+    const ixil = await unitId(database, 'MSPAS-DAS-IXIL')
+    const institution = (await createToken(database.db, { name: 'das', role: 'institution', unitIds: [norOccidente] })).token
+    expect((await api(institution, 'POST', '/api/v1/staff/link-codes', { unitIds: [norOccidente] })).status).toBe(201)
+    expect((await api(institution, 'POST', '/api/v1/staff/link-codes', { unitIds: [ixil] })).status).toBe(403)
+    const observatory = (await createToken(database.db, { name: 'obs', role: 'observatory' })).token
+    expect((await api(observatory, 'POST', '/api/v1/staff/link-codes', { unitIds: [norOccidente] })).status).toBe(403)
+  })
+})

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest'
+import { begin, newSession, step, validateFlows, type Json, type StepResult } from '../../src/bot/engine/index.js'
+import { flows } from '../../src/flows/index.js'
+import { pollFlow, pollFlowId } from '../../src/polls/poll-flow.js'
+import type { PollState } from '../../src/polls/record-answers.js'
+import { testContext, testNow } from '../engine/context.js'
+import { samplePoll } from './fixtures.js'
+
+const POLL = '7d3c1f0e-5b8a-4c2d-9e6f-0a1b2c3d4e5f'
+const state = (overrides: Partial<PollState> = {}): PollState & { [key: string]: Json } => ({
+  closed: false, rejected: false, next: 'service', total: 5, remaining: 5, title: 'Prioridades', closesOn: '2026-12-08', ...overrides,
+})
+
+function setup(locale = 'es', definition = samplePoll()) {
+  const flow = pollFlow({ id: POLL, definition }, locale)
+  const ctx = testContext({ flows: validateFlows({ ...flows, [flow.id]: flow }) })
+  const texts = (result: StepResult) => result.replies.map((reply) => reply.text)
+  const feed = (result: StepResult, value: PollState) => step(result.session, { kind: 'effect.result', effect: 'poll.answer', result: value }, ctx)
+  const say = (result: StepResult, text: string) => step(result.session, { kind: 'text', text }, ctx)
+  return { flow, ctx, texts, feed, say, invite: (vars: Record<string, Json> = { poll: POLL }) => begin(newSession(locale), flow.id, ctx, vars) }
+}
+
+describe('pollFlow', () => {
+  it('is a valid flow with one question per poll question', () => {
+    const { flow } = setup()
+    expect(flow.id).toBe(pollFlowId(POLL))
+    expect(Object.values(flow.nodes).filter((node) => node.kind === 'ask')).toHaveLength(5)
+    expect(flow.optOut).toBe(true)
+  })
+
+  it('opens by asking where the member stands, then greets and asks the first unanswered question', () => {
+    const { invite, feed, texts, ctx } = setup()
+    const opened = invite()
+    expect(opened.effects).toEqual([{ type: 'poll.answer', args: { poll: POLL } }])
+    const greeted = feed(opened, state())
+    expect(texts(greeted)).toEqual([
+      '📋 Prioridades de inversión 2027\nLa mesa de diálogo de Mixco quiere saber su opinión.',
+      ctx.t('es', 'polls.howTo', { state: state() }),
+      '¿Qué servicio usa más?',
+    ])
+    expect(greeted.replies[2]?.choices?.map((c) => c.label)).toEqual(['Salud', 'Escuela'])
+  })
+
+  it('speaks the member’s language', () => {
+    const { invite, feed, texts } = setup('en')
+    expect(texts(feed(invite(), state()))[2]).toBe('Which service do you use most?')
+  })
+
+  it('saves each answer as it is given, under its question id', () => {
+    const { invite, feed, say } = setup()
+    const atService = feed(invite(), state())
+    const saved = say(atService, 'escuela')
+    expect(saved.effects).toEqual([{ type: 'poll.answer', args: { poll: POLL, service: 'school' } }])
+    const atProblems = feed(saved, state({ next: 'problems' }))
+    expect(atProblems.replies.at(-1)?.text).toMatch(/^¿Qué problemas ha visto\?\n/)
+    expect(say(atProblems, '1, 3').effects).toEqual([{ type: 'poll.answer', args: { poll: POLL, problems: ['staff', 'waiting'] } }])
+  })
+
+  it('asks a scale with its range and stores the number', () => {
+    const { invite, feed, say, texts } = setup()
+    const atTrust = feed(invite(), state({ next: 'trust' }))
+    expect(texts(atTrust).at(-1)).toBe('¿Cuánto confía en la municipalidad? (1–5)')
+    expect(say(atTrust, '4').effects).toEqual([{ type: 'poll.answer', args: { poll: POLL, trust: 4 } }])
+    expect(say(atTrust, '9').effects).toEqual([])
+  })
+
+  it('asks the same question again when the answer was refused where it is stored', () => {
+    const { invite, feed, say, texts, ctx } = setup()
+    const atTrust = feed(invite(), state({ next: 'trust' }))
+    const again = feed(say(atTrust, '3,5'), state({ next: 'trust', rejected: true }))
+    expect(texts(again)).toEqual([ctx.t('es', 'polls.rejected'), '¿Cuánto confía en la municipalidad? (1–5)'])
+  })
+
+  it('says politely that the poll has closed when an answer comes too late', () => {
+    const { invite, feed, say, texts, ctx } = setup()
+    const atComment = feed(invite(), state({ next: 'comment' }))
+    const late = feed(say(atComment, 'Que arreglen el camino'), state({ closed: true, next: 'comment' }))
+    expect(texts(late)).toEqual([ctx.t('es', 'polls.closed')])
+    expect(late.session.flowId).toBeNull()
+  })
+
+  it('thanks and promises the results when the last answer is saved', () => {
+    const { invite, feed, say, texts, ctx } = setup()
+    const done = feed(say(feed(invite(), state({ next: 'comment' })), 'Nada más'), state({ next: null, remaining: 0 }))
+    expect(texts(done)).toEqual([ctx.t('es', 'polls.doneWithResults')])
+  })
+
+  it('greets a reminder as a reminder and picks up where the member stopped', () => {
+    const { invite, feed, texts, ctx } = setup()
+    const reminded = feed(invite({ poll: POLL, reminder: true }), state({ next: 'priorities', remaining: 2 }))
+    expect(texts(reminded)[0]).toBe(ctx.t('es', 'polls.reminder', { state: state({ next: 'priorities', remaining: 2 }) }))
+    expect(texts(reminded)[1]).toMatch(/^Ordene estas inversiones\n/)
+  })
+
+  it('waits for an answer until the poll closes, not the usual half hour', () => {
+    const { invite, feed, say, ctx } = setup()
+    const atService = feed(invite(), state())
+    const threeDaysLater = step(atService.session, { kind: 'text', text: 'salud' }, { ...ctx, now: new Date(testNow.getTime() + 3 * 86_400_000) })
+    expect(threeDaysLater.effects).toEqual([{ type: 'poll.answer', args: { poll: POLL, service: 'health' } }])
+    expect(say(atService, 'salud').effects).toHaveLength(1)
+  })
+
+  it('lets "salir" inside a poll mean leaving the polls', () => {
+    const { invite, feed, say } = setup()
+    const left = say(feed(invite(), state()), 'salir')
+    expect(left.effects).toEqual([{ type: 'poll.leave', args: {} }])
+  })
+})
