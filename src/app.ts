@@ -18,12 +18,14 @@ export type AppDeps = {
   channels?: Iterable<Channel>
   /** small-cell threshold of published statistics (STATS_MIN_CELL) */
   statsMinCell?: number
+  /** largest file a citizen may attach (MEDIA_MAX_BYTES) */
+  maxMediaBytes?: number
 }
 
 /** The whole HTTP surface: web chat page and endpoints, health, admin API. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono()
-  app.route('/', createWebchatRoutes({ db: deps.database.db, handle: deps.handle, now: deps.now }))
+  app.route('/', createWebchatRoutes({ db: deps.database.db, handle: deps.handle, now: deps.now, maxMediaBytes: deps.maxMediaBytes }))
   for (const channel of deps.channels ?? []) if (channel.routes) app.route('/', channel.routes)
   app.route('/', createApi({ database: deps.database, now: deps.now, statsMinCell: deps.statsMinCell }))
   app.route('/open311/v2', createOpen311Routes({ db: deps.database.db, now: deps.now }))

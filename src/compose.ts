@@ -58,7 +58,7 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
     resolveFlows: resolvePollFlows,
   })
   const outbox = createOutboxWorker({ db: database.db, channels, logger, pollMs: config.OUTBOX_POLL_MS, now })
-  const app = createApp({ database, handle: runtime.handle, logger, now, channels: channels.values(), statsMinCell: config.STATS_MIN_CELL })
+  const app = createApp({ database, handle: runtime.handle, logger, now, channels: channels.values(), statsMinCell: config.STATS_MIN_CELL, maxMediaBytes: config.MEDIA_MAX_BYTES })
   // Scheduled work (SLA escalation, digests, poll opening and closing); each runs once across instances.
   const jobs: Job[] = [
     createRetentionJob(config.RETENTION_DAYS),

@@ -1,8 +1,9 @@
+import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createToken } from '../../src/auth/tokens.js'
 import type { Composed } from '../../src/compose.js'
 import type { Database } from '../../src/db/client.js'
-import { outbox } from '../../src/db/schema/index.js'
+import { cases, media, outbox } from '../../src/db/schema/index.js'
 import { testApp, webchatConversation } from '../support/app.js'
 import { databaseKinds, freshDatabase } from '../support/database.js'
 
@@ -22,7 +23,7 @@ describe.each(databaseKinds)('a complaint through the web chat on %s', (kind) =>
     await database.close()
   })
 
-  async function fileComplaint(conversationId: string) {
+  async function fileComplaint(conversationId: string, photo?: Buffer) {
     const chat = webchatConversation(composed.app, conversationId)
     await chat.say('hola')
     await chat.press(/queja/i)
@@ -33,7 +34,8 @@ describe.each(databaseKinds)('a complaint through the web chat on %s', (kind) =>
     await chat.say('Centro de Salud de Mixco')
     await chat.say('no')
     await chat.say('Desde hace dos semanas no hay amoxicilina para los niños en la farmacia.')
-    await chat.say('no')
+    if (photo) await chat.attach('image/jpeg', photo)
+    else await chat.say('no')
     await chat.press(/confidencial/i)
     await chat.say('sí')
     await chat.say('sí')
@@ -62,6 +64,17 @@ describe.each(databaseKinds)('a complaint through the web chat on %s', (kind) =>
     await chat.say(`estado ${code.toLowerCase()}`)
     expect(chat.text()).toContain(code)
     expect(chat.text()).toContain('Guatemala Nor Occidente')
+  })
+
+  it('keeps a photo attached in the web chat as evidence of the case', async () => {
+    const photo = Buffer.from('fake jpeg bytes of the empty pharmacy shelf')
+    const { code } = await fileComplaint('conversation-epsilon', photo)
+    const [row] = await database.db
+      .select({ content: media.content, kind: media.kind, channel: media.channel })
+      .from(media)
+      .innerJoin(cases, eq(cases.id, media.caseId))
+      .where(eq(cases.code, code))
+    expect(row).toEqual({ content: photo, kind: 'image', channel: 'webchat' })
   })
 
   it('places a shared location in its municipality and asks the citizen to confirm it', async () => {

@@ -1,36 +1,19 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type ServerType, serve } from '@hono/node-server'
-import { type BrowserContext, chromium } from 'playwright-core'
+import type { BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Composed } from '../../src/compose.js'
 import type { Database } from '../../src/db/client.js'
 import { fileCases } from '../stats/seed-stats-cases.js'
 import { testApp } from '../support/app.js'
+import { launchChromium } from '../support/browser.js'
 import { databaseKinds, freshDatabase } from '../support/database.js'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 // recent, so the dashboard's twelve-month league table includes the cases whenever the test runs
 const FILED = new Date(Date.now() - 20 * 86_400_000)
-
-/**
- * Debian's chromium, headless. Without the background-networking flags it keeps trying to reach
- * Google's services and misbehaves on a closed network.
- */
-async function launchChromium(profile: string): Promise<BrowserContext> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`the dashboard test needs Chromium at ${CHROMIUM}: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH`)
-  }
-  // a fresh profile each run: launchPersistentContext is how playwright takes --user-data-dir
-  return chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 390, height: 844 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
-}
 
 type Row = Record<string, string | number>
 

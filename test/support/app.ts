@@ -19,7 +19,13 @@ export async function testApp(database: Database, now?: () => Date, logger: Logg
 /** A web chat conversation: each `say` posts like the page does and returns the bot's replies. */
 export function webchatConversation(app: Hono, conversationId: string) {
   let counter = 0
-  async function post(body: { text?: string; choiceId?: string; location?: { latitude: number; longitude: number } }): Promise<Reply[]> {
+  type Body = {
+    text?: string
+    choiceId?: string
+    location?: { latitude: number; longitude: number }
+    media?: { mimeType: string; dataBase64: string }
+  }
+  async function post(body: Body): Promise<Reply[]> {
     counter++
     const response = await app.request('/webchat/messages', {
       method: 'POST',
@@ -33,6 +39,8 @@ export function webchatConversation(app: Hono, conversationId: string) {
   let last: Reply[] = []
   return {
     say: async (text: string) => (last = await post({ text })),
+    /** attaches a file, as the page's attach button does */
+    attach: async (mimeType: string, content: Buffer) => (last = await post({ media: { mimeType, dataBase64: content.toString('base64') } })),
     /** shares the device's position, as the page's location button does */
     share: async (latitude: number, longitude: number) => (last = await post({ location: { latitude, longitude } })),
     /** presses the offered button whose label matches */

@@ -6,6 +6,7 @@
   // Relative, so the page also works behind a reverse proxy path prefix.
   var ENDPOINT = 'webchat/messages'
   var POLL_MS = 4000
+  var MAX_FILE_BYTES = 10 * 1024 * 1024
   var REQUEST_TIMEOUT_MS = 25000 // a hung kiosk connection must not block the queue forever
   var MAX_BACKOFF_MS = 30000
   var MAX_SERVER_ERROR_TRIES = 5 // a plain 500 may be a bug: stop retrying it eventually
@@ -97,6 +98,17 @@
       wrap.dataset.messageId = entry.messageId || ''
       wrap.appendChild(el('span', 'meta'))
       updateUserState(wrap, entry.state)
+    }
+
+    // A question that takes evidence gets a button that attaches a file (or takes a photo).
+    if (entry.who === 'bot' && entry.expects === 'media' && window.FileReader) {
+      var attach = el('div', 'choices')
+      var pick = el('button', 'choice attach', '📎 Adjuntar foto o archivo')
+      pick.type = 'button'
+      pick.dataset.testid = 'attach'
+      pick.addEventListener('click', function () { onAttach(index) })
+      attach.appendChild(pick)
+      wrap.appendChild(attach)
     }
 
     if (entry.who === 'bot' && entry.choices && entry.choices.length) {
@@ -290,6 +302,7 @@
     if (item.text !== undefined) payload.text = item.text
     if (item.choiceId !== undefined) payload.choiceId = item.choiceId
     if (item.location !== undefined) payload.location = item.location
+    if (item.media !== undefined) payload.media = item.media
     var attempt = 0
     var serverErrors = 0
     for (;;) {
@@ -394,6 +407,36 @@
     log.focus({ preventScroll: true })
     enqueue({ choiceId: choice.id }, choice.label)
     focusChoicesNext = true // after enqueue: showing the user's bubble resets it
+  }
+
+  // The last bot message that asks for evidence, or -1 once the citizen has answered it.
+  function activeAttachIndex() {
+    for (var i = history.length - 1; i >= 0; i--) {
+      if (history[i].who === 'user') return -1
+      if (history[i].who === 'bot' && history[i].expects === 'media') return i
+    }
+    return -1
+  }
+
+  function onAttach(index) {
+    if (activeAttachIndex() !== index) return
+    var picker = document.createElement('input')
+    picker.type = 'file'
+    picker.accept = 'image/*,audio/*,video/*,application/pdf'
+    picker.addEventListener('change', function () {
+      var file = picker.files && picker.files[0]
+      if (!file) return
+      if (file.size > MAX_FILE_BYTES) { addNote('Ese archivo es muy grande (máximo 10 MB).'); return }
+      var reader = new FileReader()
+      reader.onload = function () {
+        var data = String(reader.result)
+        var media = { mimeType: file.type || 'application/octet-stream', dataBase64: data.slice(data.indexOf(',') + 1) }
+        enqueue({ media: media }, '📎 ' + file.name)
+      }
+      reader.onerror = function () { addNote('No pude leer ese archivo.') }
+      reader.readAsDataURL(file)
+    })
+    picker.click()
   }
 
   function onShareLocation(index) {
