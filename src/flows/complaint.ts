@@ -171,10 +171,15 @@ export const complaintFlow = {
     // an anonymous complaint keeps no link to the contact: the code is their only handle on it
     anonymousCheck: {
       kind: 'branch',
-      cases: [{ when: { var: 'identity', in: ['anonymous'] }, next: 'anonymousCode' }],
+      cases: [
+        { when: { var: 'identity', in: ['anonymous'] }, next: 'anonymousCode' },
+        { when: { var: 'identity', in: ['confidential'] }, next: 'confidentialRelease' },
+      ],
       default: 'thanks',
     },
     anonymousCode: { kind: 'say', text: 'complaint.anonymousCode', next: 'thanks' },
+    // staff see a pseudonym; the citizen may later let the office see their contact
+    confidentialRelease: { kind: 'say', text: 'complaint.confidentialRelease', next: 'thanks' },
     thanks: { kind: 'end', text: 'complaint.thanks' },
     discarded: { kind: 'end', text: 'complaint.discarded' },
   },

@@ -59,6 +59,11 @@ describe.each(databaseKinds)('a complaint through the web chat on %s', (kind) =>
     expect(body).not.toContain('conversation-alpha')
   })
 
+  it('tells the citizen of a confidential complaint how to let the office contact them later', async () => {
+    const { code, chat } = await fileComplaint('conversation-zeta')
+    expect(chat.text()).toContain(`compartir mis datos ${code}`)
+  })
+
   it('answers the status of the code in the same chat', async () => {
     const { code, chat } = await fileComplaint('conversation-beta')
     await chat.say(`estado ${code.toLowerCase()}`)
