@@ -22,6 +22,9 @@ export type RequestableStatus = (typeof REQUESTABLE_STATUSES)[number]
 /** Statuses in which a case still waits for its unit: the deadline runs and escalation applies. */
 export const OPEN_STATUSES = ['received', 'routed', 'acknowledged', 'in_progress', 'reopened', 'escalated'] as const satisfies readonly CaseStatus[]
 
+/** Statuses in which the unit is done with a case. */
+export const CLOSED_STATUSES = ['resolved', 'rejected'] as const satisfies readonly CaseStatus[]
+
 /** Whether a case may go from `from` to `to`. */
 export function canTransition(from: CaseStatus, to: CaseStatus): boolean {
   return TRANSITIONS[from].includes(to)

@@ -1,11 +1,11 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
-import { type CaseStatus, caseEvents, cases, units } from '../db/schema/index.js'
+import { caseEvents, cases, units } from '../db/schema/index.js'
 import { NotFoundError, ValidationError } from '../domain-errors.js'
 import { syncCaseStats } from '../stats/sync-case-stats.js'
+import { OPEN_STATUSES } from './case-transitions.js'
 
 /** Statuses in which a case still waits for its unit to act. */
-export const OPEN_CASE_STATUSES = ['received', 'routed', 'acknowledged', 'in_progress', 'reopened', 'escalated'] as const satisfies readonly CaseStatus[]
 
 export type MoveOpenCasesInput = {
   fromUnitId: string
@@ -36,7 +36,7 @@ export async function moveOpenCases(tx: DbOrTx, input: MoveOpenCasesInput): Prom
   const moved = await tx
     .update(cases)
     .set({ unitId: input.toUnitId, updatedAt: input.now })
-    .where(and(eq(cases.unitId, input.fromUnitId), inArray(cases.status, [...OPEN_CASE_STATUSES])))
+    .where(and(eq(cases.unitId, input.fromUnitId), inArray(cases.status, [...OPEN_STATUSES])))
     .returning({ id: cases.id })
   if (moved.length === 0) return 0
   await tx.insert(caseEvents).values(

@@ -12,12 +12,20 @@ export const defaultLocale: SupportedLocale = 'es'
 export const resources = { es, en } as const satisfies Record<SupportedLocale, unknown>
 
 /**
- * Builds the engine's translate function on its own i18next instance (no global state, ready at
+ * The translate function, on an i18next instance of its own (not the global one; ready at
  * once). Variables go in as `replace`, not as options: a session variable called `count`, `lng`
  * or `context` must not change which text is picked. `{{when, isoDate}}` writes a YYYY-MM-DD date
  * the citizen's way ("8 de diciembre de 2026").
  */
 export function createTranslate(): Translate {
+  // Lookups never change the instance, so every caller can share one.
+  shared ??= buildTranslate()
+  return shared
+}
+
+let shared: Translate | undefined
+
+function buildTranslate(): Translate {
   const i18n = i18next.createInstance()
   // with initAsync false and inline resources, init completes before it returns
   void i18n.init({

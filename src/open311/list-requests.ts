@@ -1,5 +1,6 @@
 import { type SQL, and, desc, eq, gte, inArray, lt, or } from 'drizzle-orm'
 import { z } from 'zod'
+import { CLOSED_STATUSES, OPEN_STATUSES } from '../cases/case-transitions.js'
 import { responsibleName } from '../cases/lookup-case.js'
 import type { DbOrTx } from '../db/client.js'
 import { type CaseStatus, cases, categories, departments, institutions, municipalities, units } from '../db/schema/index.js'
@@ -10,8 +11,6 @@ import type { XmlObject } from './xml.js'
 /** The channel recorded on cases filed through Open311. */
 export const OPEN311_CHANNEL = 'open311'
 
-const CLOSED: readonly CaseStatus[] = ['resolved', 'rejected']
-const OPEN: readonly CaseStatus[] = ['received', 'routed', 'acknowledged', 'in_progress', 'reopened', 'escalated']
 
 const DAY_MS = 86_400_000
 /** The specification's defaults: the last 90 days and at most 1,000 requests. */
@@ -63,7 +62,7 @@ export async function listRequests(db: DbOrTx, query: RequestsQuery, now: Date):
     // a list of codes none of which is ours matches nothing
     conditions.push(sameService.length > 0 ? or(...sameService) : eq(cases.code, ''))
   }
-  if (query.status && query.status.length === 1) conditions.push(inArray(cases.status, [...(query.status[0] === 'open' ? OPEN : CLOSED)]))
+  if (query.status && query.status.length === 1) conditions.push(inArray(cases.status, [...(query.status[0] === 'open' ? OPEN_STATUSES : CLOSED_STATUSES)]))
 
   const rows = await db
     .select({
@@ -94,7 +93,7 @@ export async function listRequests(db: DbOrTx, query: RequestsQuery, now: Date):
   const labels = new Map((await db.select().from(categories)).map((c) => [c.code, c.labels.es ?? c.code]))
   return rows.map((row) => ({
     service_request_id: row.code,
-    status: CLOSED.includes(row.status) ? 'closed' : 'open',
+    status: isClosed(row.status) ? 'closed' : 'open',
     status_notes: capitalise(translate('es', `caseStatus.${row.status}`)),
     service_name: labels.get(row.category) ?? row.category,
     service_code: serviceCode(row.sector, row.category),
@@ -114,4 +113,8 @@ export async function listRequests(db: DbOrTx, query: RequestsQuery, now: Date):
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+function isClosed(status: CaseStatus): boolean {
+  return (CLOSED_STATUSES as readonly CaseStatus[]).includes(status)
 }

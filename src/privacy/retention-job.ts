@@ -1,9 +1,9 @@
 import { and, inArray, isNotNull, lt, sql } from 'drizzle-orm'
+import { CLOSED_STATUSES } from '../cases/case-transitions.js'
 import type { Tx } from '../db/client.js'
 import { cases, inboundMessages, media, outbox, webchatMessages } from '../db/schema/index.js'
 import type { Job } from '../jobs/run-job-once.js'
 
-const CLOSED = ['resolved', 'rejected'] as const
 const DAY_MS = 86_400_000
 
 export type RetentionCounts = { media: number; outbox: number; webchat: number; inbound: number }
@@ -19,7 +19,7 @@ export async function purgeExpired(tx: Tx, now: Date, days: number): Promise<Ret
   const closedCases = tx
     .select({ id: cases.id })
     .from(cases)
-    .where(and(inArray(cases.status, [...CLOSED]), lt(cases.updatedAt, before)))
+    .where(and(inArray(cases.status, [...CLOSED_STATUSES]), lt(cases.updatedAt, before)))
   const mediaRows = await tx
     .delete(media)
     .where(

@@ -4,10 +4,9 @@ import { createToken } from '../../src/auth/tokens.js'
 import type { Composed } from '../../src/compose.js'
 import type { Database } from '../../src/db/client.js'
 import { cases, media, outbox } from '../../src/db/schema/index.js'
-import { testApp, webchatConversation } from '../support/app.js'
+import { TRACKING_CODE, fileWebchatComplaint, testApp, webchatConversation } from '../support/app.js'
 import { databaseKinds, freshDatabase } from '../support/database.js'
 
-const TRACKING_CODE = /\b[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}\b/
 
 describe.each(databaseKinds)('a complaint through the web chat on %s', (kind) => {
   let database: Database
@@ -23,26 +22,12 @@ describe.each(databaseKinds)('a complaint through the web chat on %s', (kind) =>
     await database.close()
   })
 
-  async function fileComplaint(conversationId: string, photo?: Buffer) {
-    const chat = webchatConversation(composed.app, conversationId)
-    await chat.say('hola')
-    await chat.press(/queja/i)
-    await chat.press(/^salud/i)
-    await chat.press(/medicamentos/i)
-    await chat.say('guatemala')
-    await chat.say('mixco')
-    await chat.say('Centro de Salud de Mixco')
-    await chat.say('no')
-    await chat.say('Desde hace dos semanas no hay amoxicilina para los niños en la farmacia.')
-    if (photo) await chat.attach('image/jpeg', photo)
-    else await chat.say('no')
-    await chat.press(/confidencial/i)
-    await chat.say('sí')
-    await chat.say('sí')
-    const code = TRACKING_CODE.exec(chat.text())?.[0]
-    if (!code) throw new Error(`no tracking code in: ${chat.text()}`)
-    return { code, chat }
-  }
+  const fileComplaint = (conversationId: string, photo?: Buffer) =>
+    fileWebchatComplaint(composed.app, conversationId, {
+      description: 'Desde hace dos semanas no hay amoxicilina para los niños en la farmacia.',
+      identity: /confidencial/i,
+      photo,
+    })
 
   it('gives a tracking code and the case appears routed to the health area in the admin API', async () => {
     const { code } = await fileComplaint('conversation-alpha')

@@ -6,10 +6,9 @@ import type { Database } from '../../src/db/client.js'
 import { runJobOnce } from '../../src/jobs/run-job-once.js'
 import { sendDigests } from '../../src/staff/digest-job.js'
 import { caseRow, unitId } from '../cases/case-fixture.js'
-import { testApp, webchatConversation } from '../support/app.js'
+import { fileWebchatComplaint, testApp, webchatConversation } from '../support/app.js'
 import { databaseKinds, freshDatabase } from '../support/database.js'
 
-const TRACKING_CODE = /\b[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}\b/
 const DESCRIPTION = 'Desde hace dos semanas no hay amoxicilina para los niños en la farmacia.'
 
 describe.each(databaseKinds)('staff in the web chat on %s', (kind) => {
@@ -46,25 +45,8 @@ describe.each(databaseKinds)('staff in the web chat on %s', (kind) => {
     const { replies } = (await response.json()) as { replies: { text: string }[] }
     return replies.map((reply) => reply.text).join('\n')
   }
-  const fileComplaint = async (conversationId: string) => {
-    const chat = webchatConversation(composed.app, conversationId)
-    await chat.say('hola')
-    await chat.press(/queja/i)
-    await chat.press(/^salud/i)
-    await chat.press(/medicamentos/i)
-    await chat.say('guatemala')
-    await chat.say('mixco')
-    await chat.say('Centro de Salud de Mixco')
-    await chat.say('no')
-    await chat.say(DESCRIPTION)
-    await chat.say('no')
-    await chat.press(/con mi nombre/i)
-    await chat.say('sí')
-    await chat.say('sí')
-    const code = TRACKING_CODE.exec(chat.text())?.[0]
-    if (!code) throw new Error(`no tracking code in: ${chat.text()}`)
-    return { code, chat }
-  }
+  const fileComplaint = (conversationId: string) =>
+    fileWebchatComplaint(composed.app, conversationId, { description: DESCRIPTION, identity: /con mi nombre/i })
 
   it('links a staff chat with a one-time code, alerts it of a new case without the citizen, and lets it acknowledge', async () => {
     const staff = webchatConversation(composed.app, 'staff-ana')

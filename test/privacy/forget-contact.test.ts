@@ -4,10 +4,9 @@ import { z } from 'zod'
 import type { Composed } from '../../src/compose.js'
 import type { Database } from '../../src/db/client.js'
 import { caseEvents, cases, contacts } from '../../src/db/schema/index.js'
-import { testApp, webchatConversation } from '../support/app.js'
+import { fileWebchatComplaint, testApp } from '../support/app.js'
 import { databaseKinds, freshDatabase } from '../support/database.js'
 
-const TRACKING_CODE = /[2-9A-Z]{4}-[2-9A-Z]{4}/
 const RowsSchema = z.union([z.object({ rows: z.array(z.record(z.string(), z.unknown())) }).transform((r) => r.rows), z.array(z.record(z.string(), z.unknown()))])
 
 /** Every text, uuid or json column of every table, to search for a value anywhere in the database. */
@@ -43,25 +42,11 @@ describe.each(databaseKinds)('"borrar mis datos" on %s', (kind) => {
     await database.close()
   })
 
-  async function fileComplaint(conversationId: string) {
-    const chat = webchatConversation(composed.app, conversationId)
-    await chat.say('hola')
-    await chat.press(/queja/i)
-    await chat.press(/^salud/i)
-    await chat.press(/medicamentos/i)
-    await chat.say('guatemala')
-    await chat.say('mixco')
-    await chat.say('Centro de Salud de Mixco')
-    await chat.say('no')
-    await chat.say('No hay amoxicilina; llámeme al 5555-1234 si necesitan más datos.')
-    await chat.say('no')
-    await chat.press(/con mi nombre/i)
-    await chat.say('sí')
-    await chat.say('sí')
-    const code = TRACKING_CODE.exec(chat.text())?.[0]
-    if (!code) throw new Error(`no tracking code in: ${chat.text()}`)
-    return { chat, code }
-  }
+  const fileComplaint = (conversationId: string) =>
+    fileWebchatComplaint(composed.app, conversationId, {
+      description: 'No hay amoxicilina; llámeme al 5555-1234 si necesitan más datos.',
+      identity: /con mi nombre/i,
+    })
 
   it('"mis datos" lists the channel and the cases by code and status, never their text', async () => {
     const { chat, code } = await fileComplaint('conversation-summary')

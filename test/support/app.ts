@@ -54,3 +54,35 @@ export function webchatConversation(app: Hono, conversationId: string) {
     choices: () => last.flatMap((reply) => reply.choices ?? []).map((choice) => choice.label),
   }
 }
+
+/** A tracking code as the bot writes it: two groups of four from the unambiguous alphabet. */
+export const TRACKING_CODE = /\b[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}\b/
+
+/**
+ * Files a health complaint about Mixco through the web chat, answering every question as a
+ * citizen would; `identity` picks the identity-mode button, `photo` is attached as evidence.
+ */
+export async function fileWebchatComplaint(
+  app: Hono,
+  conversationId: string,
+  options: { description: string; identity: RegExp; photo?: Buffer },
+) {
+  const chat = webchatConversation(app, conversationId)
+  await chat.say('hola')
+  await chat.press(/queja/i)
+  await chat.press(/^salud/i)
+  await chat.press(/medicamentos/i)
+  await chat.say('guatemala')
+  await chat.say('mixco')
+  await chat.say('Centro de Salud de Mixco')
+  await chat.say('no')
+  await chat.say(options.description)
+  if (options.photo) await chat.attach('image/jpeg', options.photo)
+  else await chat.say('no')
+  await chat.press(options.identity)
+  await chat.say('sí')
+  await chat.say('sí')
+  const code = TRACKING_CODE.exec(chat.text())?.[0]
+  if (!code) throw new Error(`no tracking code in: ${chat.text()}`)
+  return { code, chat }
+}

@@ -7,12 +7,12 @@ import { createTelegramChannel } from '../../../src/bot/channels/telegram/telegr
 import { type Composed, compose } from '../../../src/compose.js'
 import type { Database } from '../../../src/db/client.js'
 import { cases, contacts, inboundMessages, media, outbox } from '../../../src/db/schema/index.js'
+import { TRACKING_CODE } from '../../support/app.js'
 import { databaseKinds, freshDatabase } from '../../support/database.js'
 import { FAKE_TOKEN, type FakeBotApi, startFakeBotApi } from '../../support/fake-bot-api.js'
 import { telegramChat, textOf } from '../../support/telegram-chat.js'
 import { silentLogger } from '../../support/tiny-engine.js'
 
-const TRACKING_CODE = /\b[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}\b/
 const MAX_MEDIA = 4096
 /** A recorded update from test/fixtures/telegram/. */
 const fixture = (name: string): Record<string, unknown> =>

@@ -7,13 +7,12 @@ import type { Composed } from '../../../src/compose.js'
 import type { Database } from '../../../src/db/client.js'
 import { cases, media } from '../../../src/db/schema/index.js'
 import type { proto } from '@whiskeysockets/baileys'
-import { testApp } from '../../support/app.js'
+import { TRACKING_CODE, testApp } from '../../support/app.js'
 import { databaseKinds, freshDatabase } from '../../support/database.js'
 import { silentLogger } from '../../support/tiny-engine.js'
 import { encryptedMediaServer } from './encrypted-media.js'
 import { CITIZEN_JID, fakeBaileysSocket, incoming } from './fake-socket.js'
 
-const TRACKING_CODE = /\b[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}\b/
 
 describe.each(databaseKinds)('a complaint through WhatsApp (Baileys) on %s', (kind) => {
   let database: Database
