@@ -31,8 +31,11 @@ export const outbox = pgTable(
     contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'cascade' }),
     /** the inbound message this answers, so a repeated request can be answered again */
     inboundId: uuid('inbound_id').references(() => inboundMessages.id, { onDelete: 'set null' }),
-    /** the Reply to render: text, choices, expects */
-    body: jsonb('body').notNull(),
+    /**
+     * the Reply to render: text, choices, expects; emptied (null) once delivered or failed for
+     * good, so a sent tracking code or summary does not stay next to the address
+     */
+    body: jsonb('body'),
     status: text('status', { enum: OUTBOX_STATUSES }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
