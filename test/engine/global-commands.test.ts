@@ -26,6 +26,8 @@ describe('parseGlobalCommand', () => {
     ['/status GT7K3P2', { name: 'status', code: 'GT7K3P2' }],
     ['Estado «GT-7K3P2».', { name: 'status', code: 'GT-7K3P2' }],
     ['estado kxwm-pqrt', { name: 'status', code: 'KXWM-PQRT' }],
+    ['estado kxwmp-qrtvz', { name: 'status', code: 'KXWMP-QRTVZ' }],
+    ['Estado K7QM3 - XHA2P', { name: 'status', code: 'K7QM3-XHA2P' }],
     ['salir', { name: 'leave' }],
     ['Salir.', { name: 'leave' }],
     ['recibir consultas', { name: 'subscribe' }],

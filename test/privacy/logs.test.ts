@@ -54,7 +54,7 @@ describe.each(databaseKinds)('a full complaint on %s', (kind) => {
     for (let i = 0; i < 4 && !chat.choices().some((label) => /anónimo/i.test(label)); i++) await chat.say('no')
     await chat.press(/anónimo/i)
     await chat.say('sí')
-    expect(chat.text()).toMatch(/[2-9A-Z]{4}-[2-9A-Z]{4}/)
+    expect(chat.text()).toMatch(/[0-9A-Z]{5}-[0-9A-Z]{5}/)
     await composed.outbox.runOnce()
 
     const logged = capture.output()

@@ -55,8 +55,8 @@ export function webchatConversation(app: Hono, conversationId: string) {
   }
 }
 
-/** A tracking code as the bot writes it: two groups of four from the unambiguous alphabet. */
-export const TRACKING_CODE = /\b[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}\b/
+/** A tracking code as the bot writes it: two groups of five from Crockford base32 (no I, L, O, U). */
+export const TRACKING_CODE = /\b[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}\b/
 
 /**
  * Files a health complaint about Mixco through the web chat, answering every question as a

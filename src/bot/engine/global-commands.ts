@@ -50,12 +50,13 @@ const SINGLE_WORDS: Readonly<Record<string, GlobalCommand>> = {
 }
 const LANGUAGE_WORDS = new Set(['idioma', 'language', 'lenguaje'])
 /**
- * "estado ABC-1234": a code holds a digit, or has the dashed shape of our codes ("KXWM-PQRT").
+ * "estado ABC-1234": a code holds a digit, or has the dashed shape of our codes ("KXWMP-QRTVZ", or
+ * an old "KXWM-PQRT").
  * Without that rule an answer that merely starts with the word ("Estado deplorable del puesto de
  * salud") would be taken for a status query.
  */
 const STATUS_WORD = /^\/?(?:estado|status)\b[\s:#.-]*/iu
-const CODE = /^(?:(?=.*\d)[A-Z0-9-]{4,20}|[A-Z0-9]{4}-[A-Z0-9]{4})$/
+const CODE = /^(?:(?=.*\d)[A-Z0-9-]{4,20}|[A-Z0-9]{5}-[A-Z0-9]{5}|[A-Z0-9]{4}-[A-Z0-9]{4})$/
 /** "unirme MESA-4821": the code of a group, shaped like a case code */
 const JOIN_WORD = /^\/?(?:unirme|unirse|join)\b[\s:#.-]*/iu
 

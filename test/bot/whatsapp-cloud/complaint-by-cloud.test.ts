@@ -8,7 +8,7 @@ import { databaseKinds, freshDatabase } from '../../support/database.js'
 import { silentLogger } from '../../support/tiny-engine.js'
 import { APP_SECRET, CITIZEN, PHONE_ID, TOKEN, fakeGraphApi, readSent, signedPost, webhookBody } from './fake-graph-api.js'
 
-const TRACKING_CODE = /\b[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}\b/
+const TRACKING_CODE = /\b[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}\b/
 
 describe.each(databaseKinds)('a complaint through the WhatsApp Cloud API on %s', (kind) => {
   let database: Database
