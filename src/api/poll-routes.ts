@@ -4,9 +4,11 @@ import { NotFoundError } from '../domain-errors.js'
 import { validate } from '../http/validate.js'
 import { PollDefinitionSchema } from '../polls/poll-definition.js'
 import { pollProgress } from '../polls/poll-progress.js'
+import { DEFAULT_POLL_MIN_CELL, publishedResults } from '../polls/poll-publication.js'
 import { pollResults } from '../polls/poll-results.js'
 import { closePollNow, createPoll, getPoll, listPolls, replacePoll, type Poll } from '../polls/poll-store.js'
-import { resultsCsv } from '../polls/results-csv.js'
+import { type CsvResults, resultsCsv } from '../polls/results-csv.js'
+import type { Context } from 'hono'
 import type { AppEnv } from './app-env.js'
 import { recordAudit } from './audit.js'
 import { requireRole } from './auth.js'
@@ -42,8 +44,16 @@ export const pollOperations: Operation[] = [
   { method: 'put', path: '/api/v1/polls/{id}', summary: 'Replace a poll before it opens', tag, roles: ['admin'], params: IdParamSchema, body: PollDefinitionSchema },
   { method: 'post', path: '/api/v1/polls/{id}/close', summary: 'Close a poll now; results go out as at its closing time', tag, roles: ['admin'], params: IdParamSchema },
   { method: 'get', path: '/api/v1/polls/{id}/progress', summary: 'Delivery progress: invited, delivered, failed, started, completed', tag, roles: ['admin'], params: IdParamSchema, response: ProgressSchema },
-  { method: 'get', path: '/api/v1/polls/{id}/results', summary: 'Results with free-text answers, as JSON or CSV (Accept: text/csv or ?format=csv)', tag, roles: ['admin'], params: IdParamSchema, query: ResultsQuerySchema },
-  { method: 'get', path: '/api/v1/polls/{id}/public-results', summary: 'Results of a closed poll whose results are public, without free texts', tag, roles: [], params: IdParamSchema, query: ResultsQuerySchema },
+  { method: 'get', path: '/api/v1/polls/{id}/results', summary: 'Exact results with free-text answers, as JSON or CSV (Accept: text/csv or ?format=csv)', tag, roles: ['admin'], params: IdParamSchema, query: ResultsQuerySchema },
+  {
+    method: 'get',
+    path: '/api/v1/polls/{id}/public-results',
+    summary: 'The published results of a closed public poll: no free texts, no slice under k respondents, small counts withheld ("<5", "x"), fixed once published',
+    tag,
+    roles: [],
+    params: IdParamSchema,
+    query: ResultsQuerySchema,
+  },
 ]
 
 /** A poll as the API shows it: its definition and where it stands. */
@@ -52,53 +62,71 @@ function view(poll: Poll) {
   return { ...rest, ...definition }
 }
 
-/** Polls of the mesas de diálogo: admins define them and read progress and results. */
-export const pollRoutes = new Hono<AppEnv>()
-  .get('/:id/public-results', validate('param', IdParamSchema), validate('query', ResultsQuerySchema), async (c) => {
-    const { id } = c.req.valid('param')
-    const poll = await getPoll(c.var.db, id)
-    // a poll whose results are not public does not exist for the public
-    if (poll.definition.resultsVisibility !== 'public' || poll.status !== 'closed') throw new NotFoundError('poll', id)
-    return c.json(await pollResults(c.var.db, id, { locale: c.req.valid('query').locale, withTexts: false }))
+function wantsCsv(c: Context, format: 'json' | 'csv' | undefined): boolean {
+  return format === 'csv' || (format === undefined && (c.req.header('accept') ?? '').includes('text/csv'))
+}
+
+function csvBody(c: Context, results: CsvResults & { pollId: string }) {
+  return c.body(resultsCsv(results), 200, {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': `attachment; filename="poll-${results.pollId}.csv"`,
   })
-  .use(requireRole('admin'))
-  .get('/', async (c) => c.json((await listPolls(c.var.db)).map(view)))
-  .post('/', validate('json', PollDefinitionSchema), async (c) => {
-    const definition = c.req.valid('json')
-    const poll = await c.var.db.transaction(async (tx) => {
-      const created = await createPoll(tx, definition, c.var.now())
-      await recordAudit(tx, { actor: c.var.actor, action: 'create', entity: 'poll', entityId: created.id, details: { questions: definition.questions.length } })
-      return created
+}
+
+/**
+ * Polls of the mesas de diálogo: admins define them and read progress and exact results; the
+ * public reads the publication of a closed public poll, under the same rule as statistics
+ * (`minCell` is STATS_MIN_CELL).
+ */
+export function createPollRoutes(options: { minCell?: number } = {}) {
+  const minCell = options.minCell ?? DEFAULT_POLL_MIN_CELL
+  return new Hono<AppEnv>()
+    .get('/:id/public-results', validate('param', IdParamSchema), validate('query', ResultsQuerySchema), async (c) => {
+      const { id } = c.req.valid('param')
+      const { format, locale } = c.req.valid('query')
+      const poll = await getPoll(c.var.db, id)
+      // a poll whose results are not public does not exist for the public
+      if (poll.definition.resultsVisibility !== 'public' || poll.status !== 'closed') throw new NotFoundError('poll', id)
+      const results = await publishedResults(c.var.db, id, { locale, minCell, now: c.var.now() })
+      return wantsCsv(c, format) ? csvBody(c, results) : c.json(results)
     })
-    return c.json(view(poll), 201)
-  })
-  .get('/:id', validate('param', IdParamSchema), async (c) => c.json(view(await getPoll(c.var.db, c.req.valid('param').id))))
-  .put('/:id', validate('param', IdParamSchema), validate('json', PollDefinitionSchema), async (c) => {
-    const { id } = c.req.valid('param')
-    const poll = await c.var.db.transaction(async (tx) => {
-      const replaced = await replacePoll(tx, id, c.req.valid('json'), c.var.now())
-      await recordAudit(tx, { actor: c.var.actor, action: 'replace', entity: 'poll', entityId: id })
-      return replaced
+    .use(requireRole('admin'))
+    .get('/', async (c) => c.json((await listPolls(c.var.db)).map(view)))
+    .post('/', validate('json', PollDefinitionSchema), async (c) => {
+      const definition = c.req.valid('json')
+      const poll = await c.var.db.transaction(async (tx) => {
+        const created = await createPoll(tx, definition, c.var.now())
+        await recordAudit(tx, { actor: c.var.actor, action: 'create', entity: 'poll', entityId: created.id, details: { questions: definition.questions.length } })
+        return created
+      })
+      return c.json(view(poll), 201)
     })
-    return c.json(view(poll))
-  })
-  .post('/:id/close', validate('param', IdParamSchema), async (c) => {
-    const { id } = c.req.valid('param')
-    const poll = await c.var.db.transaction(async (tx) => {
-      const closed = await closePollNow(tx, id, c.var.now())
-      await recordAudit(tx, { actor: c.var.actor, action: 'close', entity: 'poll', entityId: id })
-      return closed
+    .get('/:id', validate('param', IdParamSchema), async (c) => c.json(view(await getPoll(c.var.db, c.req.valid('param').id))))
+    .put('/:id', validate('param', IdParamSchema), validate('json', PollDefinitionSchema), async (c) => {
+      const { id } = c.req.valid('param')
+      const poll = await c.var.db.transaction(async (tx) => {
+        const replaced = await replacePoll(tx, id, c.req.valid('json'), c.var.now())
+        await recordAudit(tx, { actor: c.var.actor, action: 'replace', entity: 'poll', entityId: id })
+        return replaced
+      })
+      return c.json(view(poll))
     })
-    return c.json(view(poll))
-  })
-  .get('/:id/progress', validate('param', IdParamSchema), async (c) => c.json(await pollProgress(c.var.db, c.req.valid('param').id)))
-  .get('/:id/results', validate('param', IdParamSchema), validate('query', ResultsQuerySchema), async (c) => {
-    const { format, locale } = c.req.valid('query')
-    const results = await pollResults(c.var.db, c.req.valid('param').id, { locale, withTexts: true })
-    const csv = format === 'csv' || (format === undefined && (c.req.header('accept') ?? '').includes('text/csv'))
-    if (!csv) return c.json(results)
-    return c.body(resultsCsv(results), 200, {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="poll-${results.pollId}.csv"`,
+    .post('/:id/close', validate('param', IdParamSchema), async (c) => {
+      const { id } = c.req.valid('param')
+      const poll = await c.var.db.transaction(async (tx) => {
+        const closed = await closePollNow(tx, id, c.var.now())
+        await recordAudit(tx, { actor: c.var.actor, action: 'close', entity: 'poll', entityId: id })
+        return closed
+      })
+      return c.json(view(poll))
     })
-  })
+    .get('/:id/progress', validate('param', IdParamSchema), async (c) => c.json(await pollProgress(c.var.db, c.req.valid('param').id)))
+    .get('/:id/results', validate('param', IdParamSchema), validate('query', ResultsQuerySchema), async (c) => {
+      const { format, locale } = c.req.valid('query')
+      const results = await pollResults(c.var.db, c.req.valid('param').id, { locale, withTexts: true })
+      return wantsCsv(c, format) ? csvBody(c, results) : c.json(results)
+    })
+}
+
+/** The poll routes with the default threshold (k = 5). */
+export const pollRoutes = createPollRoutes()

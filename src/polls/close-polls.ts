@@ -3,7 +3,7 @@ import type { Translate } from '../bot/engine/index.js'
 import type { Tx } from '../db/client.js'
 import { contacts, outbox, pollInvitations, polls } from '../db/schema/index.js'
 import { messageBudget, type Pacing } from './pacing.js'
-import { pollResults, type PollResults } from './poll-results.js'
+import { publishedResults, type PublishedResults } from './poll-publication.js'
 import { resultsMessage } from './results-message.js'
 
 /** Closes the polls whose time is up (a scheduled poll that never opened closes too). */
@@ -16,7 +16,8 @@ export async function closeDuePolls(tx: Tx, now: Date): Promise<string[]> {
   return closed.map((row) => row.id)
 }
 
-export type ResultsDeps = { now: Date; t: Translate; pacing: Pacing }
+/** `minCell`: the small-cell threshold of published results (STATS_MIN_CELL, default 5) */
+export type ResultsDeps = { now: Date; t: Translate; pacing: Pacing; minCell?: number }
 
 /**
  * Sends the results of closed polls whose results are public or for the group to everyone who
@@ -35,10 +36,10 @@ export async function sendResults(tx: Tx, deps: ResultsDeps): Promise<number> {
     isNull(pollInvitations.resultsSentAt),
     isNull(pollInvitations.withdrawnAt),
   )
-  const cache = new Map<string, PollResults>()
+  const cache = new Map<string, PublishedResults>()
   const resultsIn = async (pollId: string, locale: string) => {
     const key = `${pollId}\u0000${locale}`
-    const found = cache.get(key) ?? (await pollResults(tx, pollId, { locale, withTexts: false }))
+    const found = cache.get(key) ?? (await publishedResults(tx, pollId, { locale, minCell: deps.minCell, now: deps.now }))
     cache.set(key, found)
     return found
   }

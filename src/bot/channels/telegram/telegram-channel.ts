@@ -69,10 +69,9 @@ export function createTelegramChannel(options: TelegramChannelOptions): Channel 
       botUsername: ctx.me.username,
     })
   })
-  // the error carries the update (message text): only its message is logged
+  // the BotError carries the update (message text): only the error inside is logged, serialized
   bot.catch((error) => {
-    const cause = error.error instanceof Error ? error.error.message : String(error.error)
-    options.logger.error({ err: cause, updateId: error.ctx.update.update_id }, 'telegram update failed')
+    options.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'telegram update failed')
   })
 
   async function localeOf(chatId: string): Promise<string> {
@@ -128,7 +127,7 @@ async function setCommands(bot: Bot, t: ReturnType<typeof createTranslate>, logg
     await bot.api.setMyCommands(botCommands('es', t))
   } catch (error) {
     // a command menu is a convenience: the bot works without it
-    logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'telegram setMyCommands failed')
+    logger.warn({ err: error }, 'telegram setMyCommands failed')
   }
 }
 
