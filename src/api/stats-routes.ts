@@ -3,19 +3,21 @@ import { Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { problem } from '../http/problem.js'
 import { validate } from '../http/validate.js'
-import { type StatsAnswer, StatsQuerySchema, countCases, publicRefusal, timeliness, toCsv } from '../stats/index.js'
+import { type StatsAnswer, type StatsQuery, StatsQuerySchema, countCases, timeliness, toCsv } from '../stats/index.js'
+import { type Audience, type PublishedQuestion, casesQuestion, leagueQuestion, refusalFor } from '../stats/publication/publication-question.js'
+import { latestPublication, readPublication, twelveMonthWindow } from '../stats/publication/read-publication.js'
 import type { AppEnv } from './app-env.js'
 import { requireRole } from './auth.js'
 import type { Operation } from './openapi/operation.js'
 
-/** The smallest count published as is, unless configured otherwise (STATS_MIN_CELL). */
+/** The smallest count published as is, unless configured otherwise (STATS_MIN_CELL); publications carry the k they were built with. */
 export const DEFAULT_MIN_CELL = 5
 
 export const statsOperations: Operation[] = [
   {
     method: 'get',
     path: '/api/v1/stats/cases',
-    summary: 'Case counts by period and dimensions, small counts suppressed; public without a token for months and up to two dimensions',
+    summary: 'Case counts: without a token and with an observatory token, the tables of the monthly publication (jointly suppressed); admins, exact live counts',
     tag: 'stats',
     roles: [],
     query: StatsQuerySchema,
@@ -23,7 +25,7 @@ export const statsOperations: Operation[] = [
   {
     method: 'get',
     path: '/api/v1/stats/timeliness',
-    summary: 'Median and 90th percentile hours to acknowledge and resolve, share resolved within the deadline (the league table)',
+    summary: 'The league by unit (all published months, or the last twelve): times to acknowledge and resolve, share resolved within the deadline',
     tag: 'stats',
     roles: [],
     query: StatsQuerySchema,
@@ -58,9 +60,30 @@ function answer(c: Context, result: StatsAnswer, csv: boolean): Response {
   return c.body(toCsv([...filterColumns, ...result.columns], rows), 200, { 'content-type': 'text/csv; charset=utf-8' })
 }
 
-/** Statistics for observatories (tokens) and the public (a coarser subset), JSON or CSV. */
-export function createStatsRoutes(options: { minCell?: number } = {}) {
-  const k = options.minCell ?? DEFAULT_MIN_CELL
+/** Who asks: an admin token reads the live tables, an observatory token or no token the publication. */
+function audienceOf(c: Context<AppEnv>): Audience | 'admin' {
+  if (!withToken(c)) return 'public'
+  return c.var.actor.role === 'admin' ? 'admin' : 'observatory'
+}
+
+/**
+ * Answers from the newest publication: 403 naming the published tables when the question is not
+ * one of them, 503 before the first publication has been built.
+ */
+async function fromPublication(c: Context<AppEnv>, query: StatsQuery, audience: Audience, match: (windowFirst: string | null) => PublishedQuestion | null): Promise<Response> {
+  const publication = await latestPublication(c.var.db)
+  const question = match(publication ? twelveMonthWindow(publication) : null)
+  if (!question) return problem(c, 403, refusalFor(audience))
+  if (!publication) return problem(c, 503, 'the statistics have not been published yet; try again in a minute')
+  return answer(c, await readPublication(c.var.db, publication, question, query, audience), wantsCsv(c, query.format))
+}
+
+/**
+ * Statistics. Without a token and with an observatory token: only the stored publication, whose
+ * tables were suppressed together (src/stats/publication/), so no set of answers can be
+ * subtracted into a small count. Admin tokens: exact counts from the live tables.
+ */
+export function createStatsRoutes(_options: { minCell?: number } = {}) {
   return new Hono<AppEnv>()
     .use(statsAccess)
     .use(async (c, next) => {
@@ -69,14 +92,14 @@ export function createStatsRoutes(options: { minCell?: number } = {}) {
     })
     .get('/cases', validate('query', StatsQuerySchema), async (c) => {
       const query = c.req.valid('query')
-      const refusal = withToken(c) ? null : publicRefusal(query)
-      if (refusal) return problem(c, 403, refusal)
-      return answer(c, await countCases(c.var.db, query, k), wantsCsv(c, query.format))
+      const audience = audienceOf(c)
+      if (audience === 'admin') return answer(c, await countCases(c.var.db, query, 1), wantsCsv(c, query.format))
+      return fromPublication(c, query, audience, () => casesQuestion(query, audience))
     })
     .get('/timeliness', validate('query', StatsQuerySchema), async (c) => {
       const query = c.req.valid('query')
-      const refusal = withToken(c) ? null : publicRefusal(query)
-      if (refusal) return problem(c, 403, refusal)
-      return answer(c, await timeliness(c.var.db, query, k, c.var.now()), wantsCsv(c, query.format))
+      const audience = audienceOf(c)
+      if (audience === 'admin') return answer(c, await timeliness(c.var.db, query, 1, c.var.now()), wantsCsv(c, query.format))
+      return fromPublication(c, query, audience, (windowFirst) => leagueQuestion(query, windowFirst))
     })
 }

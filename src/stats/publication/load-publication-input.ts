@@ -1,0 +1,103 @@
+import { asc, sql } from 'drizzle-orm'
+import { z } from 'zod'
+import type { DbOrTx } from '../../db/client.js'
+import { SECTORS, caseStats, categories, departments, municipalities, units } from '../../db/schema/index.js'
+import { guatemalaDate } from '../../cases/guatemala-date.js'
+import { NO_UNIT } from '../sync-case-stats.js'
+import type { CubeRow, PublicationInput } from './publication-layout.js'
+
+/** The month before `month` (`YYYY-MM`), or after it with step 1. */
+export function shiftMonth(month: string, step: number): string {
+  const [year, mon] = month.split('-').map(Number)
+  const date = new Date(Date.UTC(year ?? 1970, (mon ?? 1) - 1 + step, 1))
+  return date.toISOString().slice(0, 7)
+}
+
+/**
+ * The last whole month at `now` in Guatemala: the running month is never published, as
+ * statistical offices publish whole periods (a running month would change under a reader's eyes,
+ * and two looks at it a day apart would be a one-day table).
+ */
+export function lastWholeMonth(now: Date): string {
+  return shiftMonth(guatemalaDate(now).slice(0, 7), -1)
+}
+
+const CubeRowSchema = z.object({
+  month: z.string(),
+  week: z.coerce.number(),
+  municipality: z.string(),
+  sector: z.string(),
+  category: z.string(),
+  unit: z.string().nullable(),
+  count: z.coerce.number(),
+})
+
+/** The unit codes by id, with '' for the "no unit" key. */
+async function unitCodes(db: DbOrTx): Promise<Map<string, string>> {
+  const rows = await db.select({ id: units.id, code: units.code }).from(units)
+  return new Map([[NO_UNIT, ''], ...rows.map((u): [string, string] => [u.id, u.code])])
+}
+
+/**
+ * Reads what a publication is drawn from: the reference lists (every department, municipality,
+ * sector and category, so that tables list zeros too) and the case cube over whole months, one
+ * GROUP BY over the one-row-per-case statistics.
+ */
+export async function loadPublicationInput(db: DbOrTx, now: Date): Promise<PublicationInput> {
+  const last = lastWholeMonth(now)
+  const [first] = await db.select({ day: sql<string | null>`min(${caseStats.day})::text` }).from(caseStats)
+  const firstMonth = first?.day ? first.day.slice(0, 7) : null
+  const months: string[] = []
+  for (let m = firstMonth; m !== null && m <= last; m = shiftMonth(m, 1)) months.push(m)
+  const [deps, munis, cats, codes] = await Promise.all([
+    db.select({ code: departments.code }).from(departments).orderBy(asc(departments.code)),
+    db.select({ code: municipalities.code, department: municipalities.departmentCode }).from(municipalities).orderBy(asc(municipalities.code)),
+    db.selectDistinct({ code: categories.code }).from(categories).orderBy(asc(categories.code)),
+    unitCodes(db),
+  ])
+  const raw =
+    months.length === 0
+      ? []
+      : await db
+          .select({
+            month: sql<string>`to_char(${caseStats.day}, 'YYYY-MM')`,
+            week: sql<number>`least(3, (extract(day from ${caseStats.day})::int - 1) / 7)`,
+            municipality: caseStats.municipalityCode,
+            sector: caseStats.sector,
+            category: caseStats.category,
+            unit: sql<string | null>`${caseStats.unitId}::text`,
+            count: sql<number>`count(*)::int`,
+          })
+          .from(caseStats)
+          .where(sql`${caseStats.day} >= ${`${months[0]}-01`}::date and ${caseStats.day} < ${`${shiftMonth(last, 1)}-01`}::date`)
+          .groupBy(sql`1, 2, 3, 4, 5, 6`)
+  const rows = raw.map((row) => CubeRowSchema.parse(row))
+  const categoryList = cats.map((c) => c.code)
+  // a category no longer in the reference list still counts: it keeps its code as a row
+  for (const row of rows) if (!categoryList.includes(row.category)) categoryList.push(row.category)
+  const unitList = [...new Set(rows.map((row) => codes.get(row.unit ?? NO_UNIT) ?? ''))].sort()
+  const monthIndex = new Map(months.map((m, i) => [m, i]))
+  const municipalityIndex = new Map(munis.map((m, i) => [m.code, i]))
+  const categoryIndex = new Map(categoryList.map((c, i) => [c, i]))
+  const unitIndex = new Map(unitList.map((u, i) => [u, i]))
+  const sectorIndex = new Map<string, number>(SECTORS.map((s, i) => [s, i]))
+  const cube: CubeRow[] = rows.map((row) => ({
+    month: monthIndex.get(row.month) ?? 0,
+    week: row.week,
+    municipality: municipalityIndex.get(row.municipality) ?? 0,
+    sector: sectorIndex.get(row.sector) ?? 0,
+    category: categoryIndex.get(row.category) ?? 0,
+    unit: unitIndex.get(codes.get(row.unit ?? NO_UNIT) ?? '') ?? 0,
+    count: row.count,
+  }))
+  return {
+    months,
+    lastTwelve: months.slice(-12),
+    departments: deps.map((d) => d.code),
+    municipalities: munis,
+    sectors: [...SECTORS],
+    categories: categoryList,
+    units: unitList,
+    cube,
+  }
+}

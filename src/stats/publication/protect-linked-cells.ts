@@ -1,0 +1,184 @@
+/** How a cell is published: its count, "<k" (a count from 1 to k-1), or "x" (withheld to protect another). */
+export const MARK = { shown: 0, small: 1, complementary: 2 } as const
+export type MarkCode = (typeof MARK)[keyof typeof MARK]
+
+/**
+ * The linked tables of a publication as one system of equations over its cells: group g says
+ * `Σ signs[j] · value[members[j]] = 0` for j in starts[g]..starts[g+1]. A parent and its children
+ * (a department and its municipalities, a month and its weeks, all months and each month, the
+ * units and the national total) make one group each, with the parent at sign -1.
+ */
+export type LinkedCells = {
+  values: Int32Array
+  starts: Int32Array
+  members: Int32Array
+  signs: Int8Array
+}
+
+/** Builds the flat group arrays from a list of (parent, children) equations and signed ones. */
+export class GroupsBuilder {
+  private readonly starts: number[] = [0]
+  private readonly members: number[] = []
+  private readonly signs: number[] = []
+
+  /** parent = Σ children; skipped when there are no children */
+  sum(parent: number, children: readonly number[]): void {
+    if (children.length === 0) return
+    this.signed([parent, ...children], [-1, ...children.map(() => 1)])
+  }
+
+  /** Σ plus = Σ minus */
+  balance(plus: readonly number[], minus: readonly number[]): void {
+    this.signed([...plus, ...minus], [...plus.map(() => 1), ...minus.map(() => -1)])
+  }
+
+  private signed(cells: readonly number[], signs: readonly number[]): void {
+    this.members.push(...cells)
+    this.signs.push(...signs)
+    this.starts.push(this.members.length)
+  }
+
+  build(values: Int32Array): LinkedCells {
+    return { values, starts: Int32Array.from(this.starts), members: Int32Array.from(this.members), signs: Int8Array.from(this.signs) }
+  }
+}
+
+/** What a mark tells a reader about a withheld count (zeros are published as 0, so "<k" is 1..k-1). */
+function bounds(mark: MarkCode, k: number): [number, number] {
+  return mark === MARK.small ? [1, k - 1] : [k, Number.POSITIVE_INFINITY]
+}
+
+/**
+ * Whether one equation leaves every withheld member of it at least k-1 possible values (all of
+ * 1..k-1 for a "<k" cell): the rest of the equation's withheld cells, at their own label bounds,
+ * must be able to absorb the difference both ways.
+ */
+function groupProtected(cells: LinkedCells, marks: Uint8Array, from: number, to: number, k: number): boolean {
+  // Σ over withheld members of sign·x lies in [minSum, maxSum]; an "x" has no upper bound, so the
+  // infinite ends are counted apart (∞ - ∞ would poison the arithmetic)
+  let known = 0
+  let minSum = 0
+  let maxSum = 0
+  let minInfinite = 0
+  let maxInfinite = 0
+  for (let j = from; j < to; j++) {
+    const cell = cells.members[j] ?? 0
+    const sign = cells.signs[j] ?? 1
+    const mark = (marks[cell] ?? 0) as MarkCode
+    if (mark === MARK.shown) {
+      known -= sign * (cells.values[cell] ?? 0)
+      continue
+    }
+    const [lo, hi] = bounds(mark, k)
+    if (sign > 0) {
+      minSum += lo
+      if (hi === Number.POSITIVE_INFINITY) maxInfinite++
+      else maxSum += hi
+    } else {
+      maxSum -= lo
+      if (hi === Number.POSITIVE_INFINITY) minInfinite++
+      else minSum -= hi
+    }
+  }
+  for (let j = from; j < to; j++) {
+    const cell = cells.members[j] ?? 0
+    const mark = (marks[cell] ?? 0) as MarkCode
+    if (mark === MARK.shown) continue
+    const sign = cells.signs[j] ?? 1
+    const [lo, hi] = bounds(mark, k)
+    const open = hi === Number.POSITIVE_INFINITY
+    // the others' range: the whole range less this cell's own contribution
+    const othersMin = sign > 0 ? (minInfinite > 0 ? -Infinity : minSum - lo) : minInfinite - (open ? 1 : 0) > 0 ? -Infinity : minSum + (open ? 0 : hi)
+    const othersMax = sign > 0 ? (maxInfinite - (open ? 1 : 0) > 0 ? Infinity : maxSum - (open ? 0 : hi)) : maxInfinite > 0 ? Infinity : maxSum + lo
+    // sign·x = known - others
+    const a = known - othersMax
+    const b = known - othersMin
+    const low = Math.max(lo, sign > 0 ? a : -b)
+    const high = Math.min(hi, sign > 0 ? b : -a)
+    if (!(high - low >= k - 2)) return false
+  }
+  return true
+}
+
+/**
+ * The cheapest shown member that can be withheld to protect the group: a count of at least k
+ * (an "x" says "k or more", so a smaller count cannot stand behind one), preferring the smallest
+ * one that leaves k-1 values of room (2k-1 or more), children before the parent, and never a cell
+ * locked by an earlier stage.
+ */
+function complementFor(cells: LinkedCells, marks: Uint8Array, locked: Uint8Array | undefined, from: number, to: number, k: number): number {
+  let best = -1
+  let bestScore = Number.POSITIVE_INFINITY
+  for (let j = from; j < to; j++) {
+    const cell = cells.members[j] ?? 0
+    if (marks[cell] !== MARK.shown || locked?.[cell]) continue
+    const value = cells.values[cell] ?? 0
+    if (value < k) continue
+    // roomy cells by size, then the others largest first; a parent costs more than a child
+    const roomy = value >= 2 * k - 1
+    const score = (roomy ? value : 1e12 - value) + ((cells.signs[j] ?? 1) < 0 ? 1e13 : 0)
+    if (score < bestScore) {
+      bestScore = score
+      best = cell
+    }
+  }
+  return best
+}
+
+/** Outcome of a suppression: the marks, and how many equations could not be protected from within. */
+export type Protection = { marks: Uint8Array; unprotected: number }
+
+/**
+ * Linked-table secondary suppression (in the manner of τ-ARGUS and sdcTable, with a greedy
+ * choice instead of their optimisation): every count from 1 to k-1 is primary ("<k"); then each
+ * equation of the linked tables whose withheld members could be narrowed below k-1 values gets
+ * its cheapest shown member withheld too, and the equations that cell belongs to are checked
+ * again, until none changes. `initial` and `locked` carry an earlier stage's marks (the public
+ * tables, when the observatory's finer tables are added): locked cells are never changed. Pure.
+ */
+export function protectLinkedCells(cells: LinkedCells, k: number, initial?: Uint8Array, locked?: Uint8Array): Protection {
+  const n = cells.values.length
+  const marks = initial ? Uint8Array.from(initial) : new Uint8Array(n)
+  for (let i = 0; i < n; i++) {
+    const value = cells.values[i] ?? 0
+    if (!locked?.[i] && value > 0 && value < k) marks[i] = MARK.small
+  }
+  const groupCount = cells.starts.length - 1
+  // each cell's groups (CSR), to re-check the equations a newly withheld cell sits in
+  const degree = new Int32Array(n + 1)
+  for (const cell of cells.members) degree[cell + 1] = (degree[cell + 1] ?? 0) + 1
+  for (let i = 0; i < n; i++) degree[i + 1] = (degree[i + 1] ?? 0) + (degree[i] ?? 0)
+  const cursor = degree.slice(0, n)
+  const groupsOf = new Int32Array(cells.members.length)
+  for (let g = 0; g < groupCount; g++) {
+    for (let j = cells.starts[g] ?? 0; j < (cells.starts[g + 1] ?? 0); j++) {
+      const cell = cells.members[j] ?? 0
+      groupsOf[cursor[cell] ?? 0] = g
+      cursor[cell] = (cursor[cell] ?? 0) + 1
+    }
+  }
+  const queued = new Uint8Array(groupCount).fill(1)
+  const queue: number[] = Array.from({ length: groupCount }, (_, g) => g)
+  let unprotected = 0
+  while (queue.length > 0) {
+    const g = queue.pop() ?? 0
+    queued[g] = 0
+    const from = cells.starts[g] ?? 0
+    const to = cells.starts[g + 1] ?? 0
+    let withheld = false
+    for (let j = from; j < to && !withheld; j++) withheld = marks[cells.members[j] ?? 0] !== MARK.shown
+    if (!withheld || groupProtected(cells, marks, from, to, k)) continue
+    const extra = complementFor(cells, marks, locked, from, to, k)
+    if (extra < 0) {
+      unprotected++
+      continue
+    }
+    marks[extra] = MARK.complementary
+    for (const group of [g, ...groupsOf.subarray(degree[extra] ?? 0, degree[extra + 1] ?? 0)]) {
+      if (queued[group]) continue
+      queued[group] = 1
+      queue.push(group)
+    }
+  }
+  return { marks, unprotected }
+}
