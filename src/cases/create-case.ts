@@ -11,7 +11,7 @@ import { newTrackingCode } from './tracking-code.js'
 import { alertStaff } from '../staff/alert-staff.js'
 import { syncCaseStats } from '../stats/sync-case-stats.js'
 import { newPseudonym } from '../privacy/pseudonym.js'
-import { redactPii } from '../privacy/redact-pii.js'
+import { redactPiiAndNames } from '../privacy/redact-pii.js'
 import { conflictTarget } from './conflict-of-interest.js'
 
 /** A complaint as the conversation collected it; codes are INE department/municipality codes. */
@@ -105,8 +105,8 @@ export async function createCase(tx: Tx, draft: CaseDraft, ctx: CreateCaseContex
     category: draft.category,
     municipalityCode: draft.municipality,
     // an anonymous case keeps no personal data at all, not even in the citizen's own words
-    facility: anonymous ? redactPii(draft.facility) : draft.facility,
-    description: anonymous ? redactPii(draft.description) : draft.description,
+    facility: anonymous ? redactPiiAndNames(draft.facility) : draft.facility,
+    description: anonymous ? redactPiiAndNames(draft.description) : draft.description,
     identityMode: draft.identity,
     contactId: anonymous ? null : ctx.contactId,
     pseudonym: draft.identity === 'confidential' ? newPseudonym() : null,

@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/pg-core'
 import type { DbOrTx } from '../db/client.js'
 import { type CaseStatus, type IdentityMode, type Sector, caseEvents, cases, institutions, municipalities, units } from '../db/schema/index.js'
 import { NotFoundError } from '../domain-errors.js'
-import { redactPii } from '../privacy/redact-pii.js'
+import { redactForStaff } from '../privacy/redact-pii.js'
 import { normalizeTrackingCode } from './tracking-code.js'
 
 export type CaseEventView = {
@@ -46,7 +46,8 @@ export type CaseDetail = {
 export type GetCaseOptions = {
   /**
    * the citizen's text as written (admins only): otherwise phone numbers, DPI, e-mail addresses
-   * and the like are masked in description and facility. Anonymous cases were masked when filed.
+   * and the like are masked in description and facility, and so is the name a confidential or
+   * anonymous citizen gives for themself. Anonymous cases were masked when filed.
    */
   original?: boolean
 }
@@ -110,8 +111,8 @@ export async function getCase(db: DbOrTx, input: string, options: GetCaseOptions
     municipalityCode: row.municipalityCode,
     municipality: row.municipality,
     departmentCode: row.departmentCode,
-    facility: options.original === true ? row.facility : redactPii(row.facility),
-    description: options.original === true ? row.description : redactPii(row.description),
+    facility: options.original === true ? row.facility : redactForStaff(row.facility, row.identityMode),
+    description: options.original === true ? row.description : redactForStaff(row.description, row.identityMode),
     identityMode: row.identityMode,
     pseudonym: row.pseudonym,
     status: row.status,

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import type { Tx } from '../db/client.js'
 import { caseEvents, cases, contacts, inboundMessages, outbox, sessions, webchatMessages } from '../db/schema/index.js'
-import { redactPii } from './redact-pii.js'
+import { redactPiiAndNames } from './redact-pii.js'
 
 /** What "borrar mis datos" removed: how many cases lost their link to the person. */
 export type ForgetResult = { forgotten: boolean; cases: number }
@@ -25,8 +25,8 @@ export async function forgetContact(tx: Tx, contactId: string, now: Date): Promi
         identityMode: 'anonymous',
         pseudonym: null,
         followUps: false,
-        description: redactPii(kase.description),
-        facility: redactPii(kase.facility),
+        description: redactPiiAndNames(kase.description),
+        facility: redactPiiAndNames(kase.facility),
         updatedAt: now,
       })
       .where(eq(cases.id, kase.id))

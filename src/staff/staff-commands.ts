@@ -4,7 +4,7 @@ import { type CaseRow, loadCase } from '../cases/case-ref.js'
 import { canTransition } from '../cases/case-transitions.js'
 import { transitionCase } from '../cases/transition-case.js'
 import { NotFoundError } from '../domain-errors.js'
-import { redactPii } from '../privacy/redact-pii.js'
+import { redactPiiAndNames } from '../privacy/redact-pii.js'
 import { staffCaseFacts } from './case-facts.js'
 import { staffTranslate } from './staff-text.js'
 import { subscribedUnitIds } from './subscriptions.js'
@@ -47,7 +47,7 @@ export async function summarizeForStaff(tx: Tx, code: string, ctx: StaffContext)
     category: facts.category(ctx.locale),
     municipality: facts.municipality,
     // typed by the citizen: may hold a phone number or a name's DPI
-    facility: redactPii(facts.facility),
+    facility: redactPiiAndNames(facts.facility),
     unit: facts.unit,
     dueDate: facts.dueDate,
   }
