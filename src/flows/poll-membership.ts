@@ -1,7 +1,7 @@
 import type { FlowDefinition } from './flow-definition.js'
 
 /**
- * Joining a mesa de diálogo's group with the code the table shared: "unirme K7QM-3XHA" arrives
+ * Joining a mesa de diálogo's group with the code the table shared: "unirme K7QM3-XHA2P" arrives
  * with `code` set; "unirme" alone asks for it.
  */
 export const pollJoinFlow = {

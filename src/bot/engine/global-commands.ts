@@ -60,13 +60,13 @@ const CODE = /^(?:(?=.*\d)[A-Z0-9-]{4,20}|[A-Z0-9]{5}-[A-Z0-9]{5}|[A-Z0-9]{4}-[A
 /** "unirme MESA-4821": the code of a group, shaped like a case code */
 const JOIN_WORD = /^\/?(?:unirme|unirse|join)\b[\s:#.-]*/iu
 
-/** Staff commands, each a word and a code ("vincular K7QM-3XHA", "acuso K7QM-3XHA"), by the flow they open. */
+/** Staff commands, each a word and a code ("vincular K7QM3-XHA2P", "acuso K7QM3-XHA2P"), by the flow they open. */
 const STAFF_WORDS: readonly { word: RegExp; flow: string }[] = [
   { word: /^\/?(?:vincular|link)\b[\s:#.-]*/iu, flow: 'staffLink' },
   { word: /^\/?(?:acuso|ack)\b[\s:#.-]*/iu, flow: 'staffAck' },
   { word: /^\/?(?:caso|case)\b[\s:#.-]*/iu, flow: 'staffCase' },
 ]
-/** "compartir mis datos K7QM-3XHA" */
+/** "compartir mis datos K7QM3-XHA2P" */
 const RELEASE_WORDS = /^\/?(?:compartir mis datos|share my data)\b[\s:#.-]*/iu
 
 /** Reads a global command; only a whole message is one ("menu", "estado GT-12AB"), never a word inside a sentence. */
