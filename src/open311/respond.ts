@@ -18,6 +18,6 @@ export function respond(c: Context, format: Open311Format, root: string, value: 
 }
 
 /** A GeoReport error document: a list of `{ code, description }`, in JSON or XML. */
-export function open311Error(c: Context, format: Open311Format, status: 400 | 403 | 404 | 500, description: string): Response {
+export function open311Error(c: Context, format: Open311Format, status: 400 | 403 | 404 | 413 | 500, description: string): Response {
   return respond(c, format, 'errors', [{ code: status, description }], status)
 }

@@ -1,6 +1,7 @@
 import type { Api } from 'grammy'
 import type { Db } from '../../../db/client.js'
 import type { Translate } from '../../engine/types.js'
+import { stripUnsafeDeep } from '../../../http/unsafe-text.js'
 import type { Logger } from '../../../log.js'
 import { MediaTooLargeError, storeMedia } from '../../../media/store-media.js'
 import type { InboundHandler } from '../../channel.js'
@@ -34,7 +35,8 @@ export async function handleTelegramUpdate(
   handle: InboundHandler,
   deps: TelegramInboundDeps & { botId: string; botUsername: string },
 ): Promise<void> {
-  const parsed = TelegramUpdateSchema.safeParse(raw)
+  // NUL and lone surrogates are dropped, not refused: Telegram would resend the update forever.
+  const parsed = TelegramUpdateSchema.safeParse(stripUnsafeDeep(raw))
   if (!parsed.success) {
     deps.logger.warn({ issues: parsed.error.issues.length }, 'telegram update not understood')
     return
@@ -94,7 +96,7 @@ async function storedFile(file: TelegramFile, api: Api, deps: TelegramInboundDep
   } catch (error) {
     if (error instanceof FileTooLargeError || error instanceof MediaTooLargeError) return { kind: 'unsupported', what: 'media-too-large' }
     // the citizen is asked to send it again rather than losing the message
-    deps.logger.warn({ err: error instanceof Error ? error.message : String(error), media: file.media }, 'telegram file download failed')
+    deps.logger.warn({ err: error, media: file.media }, 'telegram file download failed')
     return { kind: 'unsupported', what: 'media-failed' }
   }
 }

@@ -13,6 +13,7 @@ import {
 } from '@whiskeysockets/baileys'
 import type { Db } from '../../../db/client.js'
 import { locateMunicipality } from '../../../geo/locate-municipality.js'
+import { stripUnsafeDeep } from '../../../http/unsafe-text.js'
 import { MediaTooLargeError, storeMedia } from '../../../media/store-media.js'
 import { alreadyHandled } from '../already-handled.js'
 import type { InboundMessage } from '../../channel.js'
@@ -89,9 +90,15 @@ async function storedMedia(message: WAMessage, part: MediaPart, deps: BaileysInb
 
 /**
  * A Baileys message as an InboundMessage, or null for what is not a citizen writing to us: our
- * own messages, groups, status and other broadcasts, newsletters, receipts and reactions.
+ * own messages, groups, status and other broadcasts, newsletters, receipts and reactions. NUL and
+ * lone surrogates are dropped from every string: WhatsApp would deliver the message again forever.
  */
 export async function baileysInbound(message: WAMessage, deps: BaileysInboundDeps): Promise<InboundMessage | null> {
+  const inbound = await readMessage(message, deps)
+  return inbound && stripUnsafeDeep(inbound)
+}
+
+async function readMessage(message: WAMessage, deps: BaileysInboundDeps): Promise<InboundMessage | null> {
   const { key } = message
   const jid = key.remoteJid
   if (key.fromMe || !key.id || !jid) return null
@@ -112,8 +119,10 @@ export async function baileysInbound(message: WAMessage, deps: BaileysInboundDep
   if (typeof text === 'string') return { ...base, content: { kind: 'text', text } }
   const location = locationOf(content)
   if (location) return { ...base, content: location }
-  const part = mediaPart(content)
-  if (part) {
+  const found = mediaPart(content)
+  if (found) {
+    // the MIME type and caption are stored with the file, before the message is stripped
+    const part = stripUnsafeDeep(found)
     // A repeated delivery is answered by the runtime's dedupe; no need to fetch the file again.
     if (await alreadyHandled(deps.db, 'whatsapp-baileys', key.id)) return { ...base, content: { kind: 'unsupported', what: 'repeat' } }
     return { ...base, content: await storedMedia(message, part, deps) }

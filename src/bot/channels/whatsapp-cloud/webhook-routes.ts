@@ -2,6 +2,8 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import type { Db } from '../../../db/client.js'
 import { problem } from '../../../http/problem.js'
+import { sameSecret } from '../../../http/same-secret.js'
+import { stripUnsafeDeep } from '../../../http/unsafe-text.js'
 import type { Logger } from '../../../log.js'
 import type { InboundHandler } from '../../channel.js'
 import type { GraphApi } from './graph-api.js'
@@ -36,7 +38,8 @@ export function createWhatsappWebhookRoutes(options: WhatsappWebhookOptions): Ho
 
   app.get('/webhooks/whatsapp', (c) => {
     const query = VerifyQuerySchema.safeParse(c.req.query())
-    if (!query.success || query.data['hub.verify_token'] !== options.verifyToken) return problem(c, 403, 'verify token does not match')
+    // compared in constant time: a timing difference would let the token be guessed byte by byte
+    if (!query.success || !sameSecret(query.data['hub.verify_token'], options.verifyToken)) return problem(c, 403, 'verify token does not match')
     return c.text(query.data['hub.challenge'])
   })
 
@@ -55,7 +58,8 @@ export function createWhatsappWebhookRoutes(options: WhatsappWebhookOptions): Ho
     } catch {
       return problem(c, 400, 'the body is not JSON')
     }
-    const webhook = CloudWebhookSchema.safeParse(json)
+    // NUL and lone surrogates are dropped, not refused: Meta would redeliver a 400 forever.
+    const webhook = CloudWebhookSchema.safeParse(stripUnsafeDeep(json))
     if (!webhook.success) return problem(c, 400, 'unrecognised webhook body', webhook.error.issues)
 
     for (const change of webhook.data.entry.flatMap((entry) => entry.changes)) {
