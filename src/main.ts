@@ -1,16 +1,29 @@
+import { basename } from 'node:path'
 import { serve } from '@hono/node-server'
 import { openCliBridge } from './cli/cli-bridge.js'
 import { compose } from './compose.js'
 import { ConfigError, loadConfig, loadDotEnv } from './config.js'
 import { openDatabase } from './db/client.js'
 import { DataDirLockedError, lockDataDir } from './db/data-dir-lock.js'
+import { sharedMode } from './db/private-files.js'
 import { createLogger } from './log.js'
 
 /** Composition root: config -> database -> runtime, channels, outbox -> HTTP server. */
 async function main() {
+  // Every file and folder this process creates (the embedded database, the lock and control
+  // files) is its user's only: they hold complaints, and the control file a secret.
+  process.umask(0o077)
   loadDotEnv()
   const config = loadConfig()
   const logger = createLogger(config.LOG_LEVEL)
+  const shared = config.DATABASE_URL ? null : sharedMode(config.DATA_DIR)
+  if (shared) {
+    // the folder's name only: its full path may name a person or an office
+    logger.warn(
+      { folder: basename(config.DATA_DIR), mode: shared },
+      'the data directory was open to other users of this machine; it is being made private (folders 0700, files 0600)',
+    )
+  }
   const release = config.DATABASE_URL ? () => {} : lockDataDir(config.DATA_DIR)
   const database = config.DATABASE_URL
     ? await openDatabase({ kind: 'postgres', url: config.DATABASE_URL })

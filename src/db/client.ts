@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
+import { makePrivate, PRIVATE_DIR_MODE } from './private-files.js'
 import * as schema from './schema/index.js'
 
 export type Schema = typeof schema
@@ -42,9 +43,19 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     return { db: db as unknown as Db, kind: 'postgres', close: () => client.end({ timeout: 5 }) }
   }
   // PGlite does not create missing parent folders.
-  if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true })
+  if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE })
   const client = options.dataDir === undefined ? new PGlite() : new PGlite(options.dataDir)
   const db = drizzlePglite(client, { schema })
   await migratePglite(db, { migrationsFolder })
-  return { db: db as unknown as Db, kind: 'pglite', close: () => client.close() }
+  // PGlite creates its files 0666 (less the umask): a folder made before the process ran with
+  // umask 077, or by an older version, is closed here; later files follow the umask.
+  const { dataDir } = options
+  if (dataDir === undefined) return { db: db as unknown as Db, kind: 'pglite', close: () => client.close() }
+  makePrivate(dataDir)
+  // PostgreSQL rewrites its relcache init files with their own mode while it runs: closed again at the end.
+  const close = async () => {
+    await client.close()
+    makePrivate(dataDir)
+  }
+  return { db: db as unknown as Db, kind: 'pglite', close }
 }
