@@ -6,8 +6,11 @@ import { notifyCitizen } from './notify-citizen.js'
 
 export type CommentInput = { code: string; note: string; public: boolean; actor: string; scope: UnitScope; now: Date }
 
-/** Adds a note to a case's history; a public note is also sent to the citizen. */
-export async function commentCase(tx: Tx, input: CommentInput): Promise<{ code: string; notified: boolean }> {
+/**
+ * Adds a note to a case's history; a public note is also sent to the citizen. Whether it was sent
+ * is not answered: that would tell staff the citizen's follow-up choice.
+ */
+export async function commentCase(tx: Tx, input: CommentInput): Promise<{ code: string }> {
   const kase = await loadCase(tx, input.code, input.scope, true)
   await tx.update(cases).set({ updatedAt: input.now }).where(eq(cases.id, kase.id))
   await tx.insert(caseEvents).values({
@@ -19,6 +22,6 @@ export async function commentCase(tx: Tx, input: CommentInput): Promise<{ code: 
     note: input.note,
     public: input.public,
   })
-  const notified = input.public ? await notifyCitizen(tx, kase, 'comment', input.note) : false
-  return { code: kase.code, notified }
+  if (input.public) await notifyCitizen(tx, kase, 'comment', input.note)
+  return { code: kase.code }
 }

@@ -54,6 +54,7 @@ export async function reassignCase(tx: Tx, input: ReassignInput) {
   })
   await syncCaseStats(tx, kase.id)
   await alertStaff(tx, kase.id, 'new')
-  const notified = isPublic ? await notifyCitizen(tx, updated, 'reassigned') : false
-  return { code: kase.code, unit: { id: unit.id, code: unit.code, name: unit.name }, dueAt: updated.dueAt, notified }
+  // Whether the citizen was told is not answered: it would reveal their follow-up choice.
+  if (isPublic) await notifyCitizen(tx, updated, 'reassigned')
+  return { code: kase.code, unit: { id: unit.id, code: unit.code, name: unit.name }, dueAt: updated.dueAt }
 }

@@ -21,7 +21,11 @@ export type TransitionInput = {
   now: Date
 }
 
-export type TransitionResult = { code: string; from: CaseStatus; to: CaseStatus; notified: boolean }
+/**
+ * No `notified`: whether a message went out tells staff whether a confidential citizen chose
+ * follow-ups (or that a case is anonymous), which is the citizen's business.
+ */
+export type TransitionResult = { code: string; from: CaseStatus; to: CaseStatus }
 
 /**
  * Moves a case to a new status if the lifecycle allows it, with an append-only event, and tells
@@ -63,6 +67,6 @@ export async function transitionCase(tx: Tx, input: TransitionInput): Promise<Tr
   })
   await syncCaseStats(tx, kase.id)
   // The citizen who reopened their own case was answered in the chat already.
-  const notified = isPublic && input.actor !== 'citizen' ? await notifyCitizen(tx, updated, input.to, note) : false
-  return { code: kase.code, from, to: input.to, notified }
+  if (isPublic && input.actor !== 'citizen') await notifyCitizen(tx, updated, input.to, note)
+  return { code: kase.code, from, to: input.to }
 }
