@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { createApi } from './api/create-api.js'
 import { errorToResponse } from './api/errors.js'
 import type { Channel, InboundHandler } from './bot/channel.js'
-import { createWebchatRoutes } from './bot/channels/webchat/webchat-routes.js'
+import { createWebchatRoutes, type WebchatRoutesOptions } from './bot/channels/webchat/webchat-routes.js'
 import type { Database } from './db/client.js'
 import { problem } from './http/problem.js'
 import type { Logger } from './log.js'
@@ -20,12 +20,14 @@ export type AppDeps = {
   statsMinCell?: number
   /** largest file a citizen may attach (MEDIA_MAX_BYTES) */
   maxMediaBytes?: number
+  /** the web chat's keys and kiosk settings */
+  webchat: Omit<WebchatRoutesOptions, 'db' | 'handle' | 'now' | 'maxMediaBytes'>
 }
 
 /** The whole HTTP surface: web chat page and endpoints, health, admin API. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono()
-  app.route('/', createWebchatRoutes({ db: deps.database.db, handle: deps.handle, now: deps.now, maxMediaBytes: deps.maxMediaBytes }))
+  app.route('/', createWebchatRoutes({ ...deps.webchat, db: deps.database.db, handle: deps.handle, now: deps.now, maxMediaBytes: deps.maxMediaBytes }))
   for (const channel of deps.channels ?? []) if (channel.routes) app.route('/', channel.routes)
   app.route('/', createApi({ database: deps.database, now: deps.now, statsMinCell: deps.statsMinCell }))
   app.route('/open311/v2', createOpen311Routes({ db: deps.database.db, now: deps.now }))

@@ -13,11 +13,22 @@ import { flows } from './flows/index.js'
 import { createTranslate, supportedLocales } from './i18n/index.js'
 import type { Logger } from './log.js'
 import { createRetentionJob } from './privacy/retention-job.js'
+import { createTrailPurgeJob } from './privacy/trail-purge-job.js'
+import { conversationKeys } from './bot/channels/webchat/conversation-keys.js'
+import { upgradeConversationKeys } from './bot/channels/webchat/upgrade-conversation-keys.js'
+import { loadAppSecret } from './db/app-secret.js'
 import type { Job } from './jobs/run-job-once.js'
 import { createScheduler, type Scheduler } from './jobs/scheduler.js'
 import { type CaseJobsConfig, caseJobs } from './cases/case-jobs.js'
 import { pollJobs, pollPacing } from './polls/poll-jobs.js'
 import { resolvePollFlows } from './polls/resolve-poll-flows.js'
+
+type PrivacySetting =
+  | 'INLINE_REPLAY_MINUTES'
+  | 'WEBCHAT_KIOSK'
+  | 'WEBCHAT_KIOSK_IDLE_MINUTES'
+  | 'STATUS_LOOKUPS_PER_HOUR'
+  | 'UNLINKED_MEDIA_HOURS'
 
 export type Composed = {
   app: Hono
@@ -29,7 +40,10 @@ export type Composed = {
 
 type ComposeOptions = {
   database: Database
-  config: Pick<Config, 'SEED_FILE' | 'SESSION_TTL_MINUTES' | 'DEFAULT_LOCALE' | 'OUTBOX_POLL_MS' | 'RETENTION_DAYS'> & ChannelConfig & CaseJobsConfig & Partial<Pick<Config, 'STATS_MIN_CELL' | 'OVERSIGHT_UNIT_CODE'>>
+  config: Pick<Config, 'SEED_FILE' | 'SESSION_TTL_MINUTES' | 'DEFAULT_LOCALE' | 'OUTBOX_POLL_MS' | 'RETENTION_DAYS'> &
+    ChannelConfig &
+    CaseJobsConfig &
+    Partial<Pick<Config, 'STATS_MIN_CELL' | 'OVERSIGHT_UNIT_CODE' | PrivacySetting>>
   logger: Logger
   now?: () => Date
 }
@@ -40,6 +54,10 @@ type ComposeOptions = {
  */
 export async function compose({ database, config, logger, now }: ComposeOptions): Promise<Composed> {
   await seedDatabase(database.db, config.SEED_FILE)
+  // The web chat's conversation ids are stored only as keyed hashes; rows of older versions are rewritten.
+  const webchatKeys = conversationKeys(await loadAppSecret(database.db, 'webchat-conversation'))
+  const upgraded = await upgradeConversationKeys(database.db, webchatKeys)
+  if (upgraded.contacts > 0) logger.info({ contacts: upgraded.contacts }, 'web chat conversations moved to keyed ids')
   const channels = createChannels({ db: database.db, config, logger })
   const runtime = createRuntime({
     db: database.db,
@@ -50,7 +68,7 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
       locales: supportedLocales,
       sessionTtlMinutes: config.SESSION_TTL_MINUTES,
     },
-    handlers: createEffectHandlers({ oversightUnitCode: config.OVERSIGHT_UNIT_CODE }),
+    handlers: createEffectHandlers({ oversightUnitCode: config.OVERSIGHT_UNIT_CODE, lookupsPerHour: config.STATUS_LOOKUPS_PER_HOUR }),
     inlineChannels: new Set([...channels.values()].filter((c) => c.inlineReplies).map((c) => c.kind)),
     defaultLocale: config.DEFAULT_LOCALE,
     logger,
@@ -58,10 +76,13 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
     resolveFlows: resolvePollFlows,
   })
   const outbox = createOutboxWorker({ db: database.db, channels, logger, pollMs: config.OUTBOX_POLL_MS, now })
-  const app = createApp({ database, handle: runtime.handle, logger, now, channels: channels.values(), statsMinCell: config.STATS_MIN_CELL, maxMediaBytes: config.MEDIA_MAX_BYTES })
+  const app = createApp({ database, handle: runtime.handle, logger, now, channels: channels.values(), statsMinCell: config.STATS_MIN_CELL, maxMediaBytes: config.MEDIA_MAX_BYTES,
+    webchat: { keys: webchatKeys, kiosk: config.WEBCHAT_KIOSK, kioskIdleMinutes: config.WEBCHAT_KIOSK_IDLE_MINUTES },
+  })
   // Scheduled work (SLA escalation, digests, poll opening and closing); each runs once across instances.
   const jobs: Job[] = [
     createRetentionJob(config.RETENTION_DAYS),
+    createTrailPurgeJob({ replayMinutes: config.INLINE_REPLAY_MINUTES ?? 10, unlinkedMediaHours: config.UNLINKED_MEDIA_HOURS ?? 6 }),
     ...caseJobs(config, runtime),
     ...pollJobs({ startFlow: runtime.startFlow, t: createTranslate(), pacing: pollPacing(channels), now }),
   ]

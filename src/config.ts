@@ -40,6 +40,16 @@ export const ConfigSchema = z.object({
   MEDIA_MAX_BYTES: z.coerce.number().int().positive().default(10_485_760),
   /** days after which delivered messages, dedupe records and evidence of closed cases are deleted */
   RETENTION_DAYS: z.coerce.number().int().positive().default(180),
+  /** minutes a web chat reply is kept (sealed) so a retried request gets the same answer; then deleted */
+  INLINE_REPLAY_MINUTES: z.coerce.number().int().min(1).max(120).default(10),
+  /** web chat pages are kiosks (shared screens) unless they say otherwise: on with 1 */
+  WEBCHAT_KIOSK: z.stringbool().default(false),
+  /** minutes of quiet after which a kiosk starts over for the next person */
+  WEBCHAT_KIOSK_IDLE_MINUTES: z.coerce.number().int().min(1).max(60).default(3),
+  /** status lookups (and consent commands naming a code) per hour, per conversation and per client address */
+  STATUS_LOOKUPS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(10),
+  /** hours an attachment not linked to any case is kept (a complaint left half-way) */
+  UNLINKED_MEDIA_HOURS: z.coerce.number().int().min(1).max(72).default(6),
   /** unit code that receives complaints about the head of the unit they would go to; their parent unit when unset */
   OVERSIGHT_UNIT_CODE: z.string().min(1).optional(),
   /** WhatsApp through Baileys (a linked device on an ordinary number): on with 1 */

@@ -18,6 +18,25 @@ export type InboundMessage = {
   }
   receivedAt: Date
   content: MessageContent
+  /**
+   * the screen is shared by strangers (a kiosk): nothing of earlier people may be shown, and
+   * flows can tell (`$.sharedScreen`)
+   */
+  sharedScreen?: boolean
+  /** a keyed hash of the sender's network address, for per-client limits; never the address */
+  clientKey?: string
+  /**
+   * seals the replies of an inline channel so a retried request can be answered again; without
+   * one, an inline channel's replies are not kept at all
+   */
+  replay?: ReplayCipher
+}
+
+/** Authenticated encryption whose key only the sender holds (derived from their secret). */
+export type ReplayCipher = {
+  seal: (plain: Buffer) => Buffer
+  /** null when the data was not sealed with this key */
+  open: (sealed: Buffer) => Buffer | null
 }
 
 export type DeliveryResult =

@@ -124,6 +124,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       }))
       if (result.ok) {
         sent++
+        // Delivered: the text (a tracking code, a summary of the complaint) is not kept beside the address.
         // the goodbye to someone who asked to be forgotten: keep no trace of where it went
         if (row.eraseOnSend) {
           await options.db.delete(outbox).where(eq(outbox.id, row.id))
@@ -131,7 +132,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         }
         await options.db
           .update(outbox)
-          .set({ status: 'sent', sentAt: now(), externalId: result.externalId ?? null, lastError: null })
+          .set({ status: 'sent', sentAt: now(), externalId: result.externalId ?? null, lastError: null, body: null })
           .where(eq(outbox.id, row.id))
         continue
       }
@@ -139,7 +140,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       const status = result.permanent ? ('failed' as const) : ('pending' as const)
       await options.db
         .update(outbox)
-        .set({ status, lastError: result.error.slice(0, 500), nextAttemptAt: new Date(now().getTime() + backoffMs(row.attempts)) })
+        .set({
+          status,
+          lastError: result.error.slice(0, 500),
+          nextAttemptAt: new Date(now().getTime() + backoffMs(row.attempts)),
+          // a message that will never go out keeps no text beside the address
+          ...(result.permanent ? { body: null } : {}),
+        })
         .where(eq(outbox.id, row.id))
       options.logger.warn({ outboxId: row.id, channel: row.channel, attempts: row.attempts, status }, 'delivery failed')
     }

@@ -1,6 +1,6 @@
-import { and, asc, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.js'
-import { contacts, inboundMessages, outbox, sessions } from '../db/schema/index.js'
+import { contacts, inboundMessages, media, outbox, replyReplays, sessions } from '../db/schema/index.js'
 import type { Logger } from '../log.js'
 import { z } from 'zod'
 import { CHANNEL_KINDS, type ChannelKind, type HandleResult, type InboundMessage } from './channel.js'
@@ -21,7 +21,16 @@ import {
 import { ReplySchema } from './reply-schema.js'
 
 /** What an effect handler knows of the conversation that asked for it. */
-export type EffectContext = { contactId: string; channel: ChannelKind; locale: string; now: Date }
+export type EffectContext = {
+  contactId: string
+  channel: ChannelKind
+  locale: string
+  now: Date
+  /** the message came from a screen strangers share (a kiosk) */
+  sharedScreen?: boolean
+  /** a keyed hash of the sender's network address, when the channel knows it (per-client limits) */
+  clientKey?: string
+}
 
 export type EffectHandler = (tx: Tx, effect: Effect, context: EffectContext) => Promise<Json>
 /** One handler per effect the engine can ask for; main.ts supplies them. */
@@ -73,16 +82,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const queues = new Map<string, Promise<unknown>>()
 
   /** The engine's world for one step, with the data-made flows (a poll) the session is in or enters. */
-  async function engineFor(tx: Tx, at: Date, session: Session, entering?: string): Promise<EngineContext> {
+  async function engineFor(tx: Tx, at: Date, session: Session, facts: Record<string, Json>, entering?: string): Promise<EngineContext> {
     const wanted = [session.flowId, entering].filter(
       (id): id is string => typeof id === 'string' && !Object.hasOwn(options.engine.flows, id),
     )
     const found = wanted.length > 0 && options.resolveFlows ? await options.resolveFlows(tx, wanted, session.locale) : {}
-    return { ...options.engine, flows: { ...options.engine.flows, ...found }, now: at }
+    return { ...options.engine, flows: { ...options.engine.flows, ...found }, now: at, facts }
   }
 
   async function runSteps(tx: Tx, session: Session, first: Input, context: EffectContext) {
-    const engine = await engineFor(tx, context.now, session)
+    const engine = await engineFor(tx, context.now, session, { channel: context.channel, sharedScreen: context.sharedScreen === true })
     return performEffects(tx, step(session, first, engine), engine, context)
   }
 
@@ -110,6 +119,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         .onConflictDoNothing()
         .returning({ id: inboundMessages.id })
       if (!inbound) return { duplicate: true, replies: await repliesOf(tx, message) }
+      const inline = options.inlineChannels.has(message.channel)
 
       const at = now()
       const [contact] = await tx
@@ -123,7 +133,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         .onConflictDoUpdate({ target: [contacts.channel, contacts.channelUserId], set: { lastSeenAt: at } })
         .returning({ id: contacts.id, locale: contacts.locale })
       if (!contact) throw new Error('contact upsert returned nothing')
-      await tx.update(inboundMessages).set({ contactId: contact.id }).where(eq(inboundMessages.id, inbound.id))
+      // An inline channel's dedupe key is unlinkable to the contact; so is its row (no contact id).
+      if (!inline) await tx.update(inboundMessages).set({ contactId: contact.id }).where(eq(inboundMessages.id, inbound.id))
 
       await tx
         .insert(sessions)
@@ -133,11 +144,19 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if (!row) throw new Error('session row missing after insert')
       const session = SessionSchema.parse(row.state)
 
-      const context: EffectContext = { contactId: contact.id, channel: message.channel, locale: session.locale, now: at }
+      const context: EffectContext = {
+        contactId: contact.id,
+        channel: message.channel,
+        locale: session.locale,
+        now: at,
+        sharedScreen: message.sharedScreen === true,
+        clientKey: message.clientKey,
+      }
       const result = await runSteps(tx, session, message.content, context)
+      await dropUnexpectedMedia(tx, message, result.session)
       // "borrar mis datos" deleted the contact: keep nothing more of it, not even this exchange
       const [kept] = await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, contact.id))
-      if (!kept) return forgottenReplies(tx, message, result.replies, options.inlineChannels.has(message.channel), at)
+      if (!kept) return forgottenReplies(tx, message, result.replies, inline, at)
 
       await tx
         .update(sessions)
@@ -146,8 +165,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if (result.session.locale !== contact.locale) {
         await tx.update(contacts).set({ locale: result.session.locale }).where(eq(contacts.id, contact.id))
       }
-      if (result.replies.length > 0) {
-        const inline = options.inlineChannels.has(message.channel)
+      if (result.replies.length > 0 && inline) {
+        // Answered in the request: kept only sealed for a retry, and only for minutes (trail purge).
+        if (message.replay) {
+          await tx.insert(replyReplays).values({ inboundId: inbound.id, sealed: message.replay.seal(Buffer.from(JSON.stringify(result.replies))), createdAt: at })
+        }
+      } else if (result.replies.length > 0) {
         await tx.insert(outbox).values(
           result.replies.map((reply) => ({
             channel: message.channel,
@@ -155,8 +178,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
             contactId: contact.id,
             inboundId: inbound.id,
             body: reply,
-            status: inline ? ('sent' as const) : ('pending' as const),
-            sentAt: inline ? at : null,
             // the worker compares with the app's clock, not the database's
             nextAttemptAt: at,
           })),
@@ -180,7 +201,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     if (!row) return 'busy'
     const session = SessionSchema.parse(row.state)
     const at = now()
-    const engine = await engineFor(tx, at, session, flowId)
+    const engine = await engineFor(tx, at, session, { channel: channel.data, sharedScreen: false }, flowId)
     if (isBusy(session, flowId, engine)) return 'busy'
     const context: EffectContext = { contactId, channel: channel.data, locale: session.locale, now: at }
     const result = await performEffects(tx, begin(session, flowId, engine, vars), engine, context)
@@ -247,13 +268,39 @@ async function forgottenReplies(tx: Tx, message: InboundMessage, replies: Reply[
   return { duplicate: false, replies }
 }
 
-/** The replies recorded for a message handled before, so a repeated request gets the same answer. */
+/**
+ * The replies recorded for a message handled before, so a repeated request gets the same answer:
+ * an inline channel's sealed replay (while kept, and only for the sender's key), or the outbox
+ * rows not yet emptied by delivery.
+ */
 async function repliesOf(tx: Tx, message: InboundMessage): Promise<Reply[]> {
+  const sameMessage = and(eq(inboundMessages.channel, message.channel), eq(inboundMessages.externalId, message.externalId))
+  if (message.replay) {
+    const [replay] = await tx
+      .select({ sealed: replyReplays.sealed })
+      .from(replyReplays)
+      .innerJoin(inboundMessages, eq(replyReplays.inboundId, inboundMessages.id))
+      .where(sameMessage)
+    const opened = replay ? message.replay.open(replay.sealed) : null
+    return opened ? ReplySchema.array().parse(JSON.parse(opened.toString('utf8'))) : []
+  }
   const rows = await tx
     .select({ body: outbox.body })
     .from(outbox)
     .innerJoin(inboundMessages, eq(outbox.inboundId, inboundMessages.id))
-    .where(and(eq(inboundMessages.channel, message.channel), eq(inboundMessages.externalId, message.externalId)))
+    .where(and(sameMessage, isNotNull(outbox.body)))
     .orderBy(asc(outbox.id))
   return rows.map((row) => ReplySchema.parse(row.body))
+}
+
+/**
+ * A file the conversation did not ask for (sent at a question that expects none) is not kept:
+ * the channel stored it on arrival, and nothing in the session or a case points at it now.
+ */
+async function dropUnexpectedMedia(tx: Tx, message: InboundMessage, session: Session): Promise<void> {
+  if (message.content.kind !== 'media') return
+  if (JSON.stringify(session.vars).includes(message.content.ref)) return
+  const ref = z.string().uuid().safeParse(message.content.ref)
+  if (!ref.success) return
+  await tx.delete(media).where(and(eq(media.id, ref.data), isNull(media.caseId)))
 }

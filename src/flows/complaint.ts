@@ -114,7 +114,14 @@ export const complaintFlow = {
         source: {
           from: 'static',
           options: [
-            { id: 'named', label: 'complaint.identity.named', aliases: ['nombre', 'con mi nombre', 'name', 'with my name'] },
+            // The web chat has no contact to share (its id is the citizen's secret, not a way to reach
+            // them), so "with my name" would promise the office a way back that does not exist.
+            {
+              id: 'named',
+              label: 'complaint.identity.named',
+              aliases: ['nombre', 'con mi nombre', 'name', 'with my name'],
+              hideWhen: { var: '$.channel', in: ['webchat'] },
+            },
             { id: 'confidential', label: 'complaint.identity.confidential', aliases: ['confidencial', 'seudonimo', 'pseudonym'] },
             { id: 'anonymous', label: 'complaint.identity.anonymous', aliases: ['anonimo', 'anonima', 'anonymous'] },
           ],

@@ -3,10 +3,15 @@ import { CaseDraftSchema, createCase, lookupCase } from '../cases/index.js'
 import { pollEffectHandlers } from '../polls/poll-effects.js'
 import { caseEffectHandlers } from './case-effect-handlers.js'
 import { privacyEffectHandlers } from './privacy-effect-handlers.js'
+import { allowLookup, lookupKeys } from '../privacy/lookup-limit.js'
+
+const DEFAULT_LOOKUPS_PER_HOUR = 10
 
 export type EffectHandlerOptions = {
   /** OVERSIGHT_UNIT_CODE: where conflict-of-interest complaints go */
   oversightUnitCode?: string
+  /** STATUS_LOOKUPS_PER_HOUR: guesses at tracking codes per conversation and per client address */
+  lookupsPerHour?: number
 }
 
 /**
@@ -16,7 +21,7 @@ export type EffectHandlerOptions = {
 export function createEffectHandlers(options: EffectHandlerOptions = {}): EffectHandlers {
   return {
     ...caseEffectHandlers,
-    ...privacyEffectHandlers,
+    ...privacyEffectHandlers(options.lookupsPerHour ?? DEFAULT_LOOKUPS_PER_HOUR),
     ...pollEffectHandlers(),
     'case.create': async (tx, effect, context) => {
       // the flow holds one attachment (or none); the draft takes a list
@@ -36,7 +41,11 @@ export function createEffectHandlers(options: EffectHandlerOptions = {}): Effect
         locale: context.locale,
       })
     },
-    'case.lookup': async (tx, effect) => {
+    'case.lookup': async (tx, effect, context) => {
+      // anyone may ask by code, so codes are guessed here: count every try
+      if (!(await allowLookup(tx, lookupKeys(context), context.now, options.lookupsPerHour ?? DEFAULT_LOOKUPS_PER_HOUR))) {
+        return { found: false, limited: true }
+      }
       const code = typeof effect.args.code === 'string' ? effect.args.code : ''
       return lookupCase(tx, code)
     },

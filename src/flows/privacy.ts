@@ -21,8 +21,11 @@ export const forgetFlow = {
 export const myDataFlow = {
   id: 'myData',
   title: 'myData.title',
-  start: 'summary',
+  start: 'shared',
   nodes: {
+    // a kiosk: the next person must not read the previous one's cases
+    shared: { kind: 'branch', cases: [{ when: { var: '$.sharedScreen', in: [true] }, next: 'sharedScreen' }], default: 'summary' },
+    sharedScreen: { kind: 'end', text: 'myData.sharedScreen' },
     summary: { kind: 'effect', effect: 'contact.summary', args: {}, resultVar: 'data', next: 'report' },
     report: { kind: 'end', text: 'myData.report' },
   },
@@ -45,6 +48,7 @@ export const releaseFlow = {
       cases: [
         { when: { var: 'release.outcome', in: ['ok'] }, next: 'done' },
         { when: { var: 'release.outcome', in: ['notConfidential'] }, next: 'notConfidential' },
+        { when: { var: 'release.outcome', in: ['limited'] }, next: 'limited' },
       ],
       default: 'notYours',
     },
@@ -52,5 +56,6 @@ export const releaseFlow = {
     notConfidential: { kind: 'end', text: 'release.notConfidential' },
     notYours: { kind: 'end', text: 'release.notYours' },
     kept: { kind: 'end', text: 'release.kept' },
+    limited: { kind: 'end', text: 'status.limited' },
   },
 } satisfies FlowDefinition

@@ -20,7 +20,10 @@ export const statusFlow = {
     lookup: { kind: 'effect', effect: 'case.lookup', args: { code: 'code' }, resultVar: 'lookup', next: 'found' },
     found: {
       kind: 'branch',
-      cases: [{ when: { var: 'lookup.found', in: [true] }, next: 'byStatus' }],
+      cases: [
+        { when: { var: 'lookup.found', in: [true] }, next: 'byStatus' },
+        { when: { var: 'lookup.limited', in: [true] }, next: 'limited' },
+      ],
       default: 'notFound',
     },
     byStatus: {
@@ -42,5 +45,7 @@ export const statusFlow = {
     lastNote: { kind: 'say', text: 'status.lastNote', next: 'done' },
     done: { kind: 'end' },
     notFound: { kind: 'end', text: 'status.notFound' },
+    // too many codes tried this hour from this chat or this network: guessing is the attack
+    limited: { kind: 'end', text: 'status.limited' },
   },
 } satisfies FlowDefinition

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { InboundMessage } from '../../src/bot/channel.js'
 import { createRuntime, type EffectHandlers } from '../../src/bot/runtime.js'
 import type { Database } from '../../src/db/client.js'
-import { departments, inboundMessages, outbox, sessions } from '../../src/db/schema/index.js'
+import { conversationKeys } from '../../src/bot/channels/webchat/conversation-keys.js'
+import { departments, inboundMessages, outbox, replyReplays, sessions } from '../../src/db/schema/index.js'
 import { databaseKinds, freshDatabase } from '../support/database.js'
 import { silentLogger, tinyEngine } from '../support/tiny-engine.js'
 
@@ -124,10 +125,18 @@ describe.each(databaseKinds)('runtime on %s', (kind) => {
     expect(retried.replies.map((r) => r.text)).toEqual(['tiny.done CASE-1'])
   })
 
-  it('records replies of an inline channel as already sent', async () => {
+  it('keeps an inline channel\'s replies only sealed, for a retry that holds the key', async () => {
     const bot = runtime()
-    await bot.handle(message('hola', { channel: 'webchat', from: { channelUserId: 'conversation-1' } }))
-    const rows = await database.db.select().from(outbox)
-    expect(rows.map((row) => row.status)).toEqual(['sent'])
+    const cipher = conversationKeys(Buffer.alloc(32, 7)).replay('a-conversation-secret-123456')
+    const first = message('hola', { channel: 'webchat', from: { channelUserId: 'wc1.conversation-1' }, replay: cipher })
+    const answered = await bot.handle(first)
+    expect(await database.db.select().from(outbox)).toEqual([])
+    const [replay] = await database.db.select().from(replyReplays)
+    expect(replay?.sealed.toString('utf8')).not.toContain(answered.replies[0]?.text.slice(0, 10))
+
+    expect((await bot.handle(first)).replies).toEqual(answered.replies)
+    // the same message id under another conversation's key opens nothing
+    const stranger = conversationKeys(Buffer.alloc(32, 7)).replay('someone-else-entirely-0000')
+    expect(await bot.handle({ ...first, replay: stranger })).toEqual({ duplicate: true, replies: [] })
   })
 })

@@ -15,7 +15,7 @@ export const mixcoHealth: CaseDraft = {
 }
 
 /** A contact on a channel, in a language. */
-export async function newContact(database: Database, channelUserId: string, locale = 'es', channel = 'webchat') {
+export async function newContact(database: Database, channelUserId: string, locale = 'es', channel = 'telegram') {
   const [contact] = await database.db.insert(contacts).values({ channel, channelUserId, locale }).returning()
   if (!contact) throw new Error('contact not stored')
   return contact

@@ -35,7 +35,7 @@ describe.each(databaseKinds)('citizen notifications on %s', (kind) => {
     const { code } = await fileCase(database, { now, contactId: contact.id })
     await resolve(code)
     const [message] = await messagesTo('chat-es')
-    expect(message?.channel).toBe('webchat')
+    expect(message?.channel).toBe('telegram')
     expect(message?.text).toContain(`Novedades de su caso ${code}: Dirección de Área de Salud Guatemala Nor Occidente`)
     expect(message?.text).toContain('lo dio por resuelto')
     expect(message?.text).toContain('Nota de la institución: «Ya llegó la amoxicilina.»')

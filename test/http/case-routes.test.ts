@@ -113,7 +113,7 @@ describe.each(databaseKinds)('the case endpoints on %s', (kind) => {
   it("gives a named case's contact to its unit, and never a confidential or anonymous one's", async () => {
     const named = await namedCase('chat-named-contact')
     const response = await call(tokens.ours, 'GET', `/api/v1/cases/${named}/contact`)
-    expect(await response.json()).toEqual({ code: named, channel: 'webchat', address: 'chat-named-contact', displayName: null })
+    expect(await response.json()).toEqual({ code: named, channel: 'telegram', address: 'chat-named-contact', displayName: null })
 
     for (const identity of ['confidential', 'anonymous'] as const) {
       const contact = await newContact(database, `chat-${identity}-contact`)

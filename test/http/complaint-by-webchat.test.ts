@@ -4,7 +4,7 @@ import { createToken } from '../../src/auth/tokens.js'
 import type { Composed } from '../../src/compose.js'
 import type { Database } from '../../src/db/client.js'
 import { cases, media, outbox } from '../../src/db/schema/index.js'
-import { TRACKING_CODE, fileWebchatComplaint, testApp, webchatConversation } from '../support/app.js'
+import { TRACKING_CODE, fileWebchatComplaint, testApp, webchatContactKey, webchatConversation, webchatSecret } from '../support/app.js'
 import { databaseKinds, freshDatabase } from '../support/database.js'
 
 
@@ -109,11 +109,15 @@ describe.each(databaseKinds)('a complaint through the web chat on %s', (kind) =>
     await chat.say('hola')
     await database.db
       .insert(outbox)
-      .values({ channel: 'webchat', address: 'conversation-gamma', body: { text: 'Su caso fue atendido' }, nextAttemptAt: new Date(Date.now() - 1000) })
+      .values({ channel: 'webchat', address: await webchatContactKey(database, 'conversation-gamma'), body: { text: 'Su caso fue atendido' }, nextAttemptAt: new Date(Date.now() - 1000) })
     await composed.outbox.runOnce()
-    const poll = async () => (await composed.app.request('/webchat/messages?conversationId=conversation-gamma')).json()
+    const poll = async () =>
+      (await composed.app.request('/webchat/messages', { headers: { 'x-conversation-id': webchatSecret('conversation-gamma') } })).json()
     expect(await poll()).toEqual({ replies: [{ text: 'Su caso fue atendido' }] })
     expect(await poll()).toEqual({ replies: [] })
+    // the id in the query string still works, for clients written before the header
+    const byQuery = await composed.app.request(`/webchat/messages?conversationId=${webchatSecret('conversation-gamma')}`)
+    expect(await byQuery.json()).toEqual({ replies: [] })
   })
 
   it('reports the database kind on /health', async () => {

@@ -6,7 +6,7 @@ import type { Database } from '../../src/db/client.js'
 import { runJobOnce } from '../../src/jobs/run-job-once.js'
 import { sendDigests } from '../../src/staff/digest-job.js'
 import { caseRow, unitId } from '../cases/case-fixture.js'
-import { fileWebchatComplaint, testApp, webchatConversation } from '../support/app.js'
+import { fileWebchatComplaint, testApp, webchatConversation, webchatSecret } from '../support/app.js'
 import { databaseKinds, freshDatabase } from '../support/database.js'
 
 const DESCRIPTION = 'Desde hace dos semanas no hay amoxicilina para los niños en la farmacia.'
@@ -41,12 +41,12 @@ describe.each(databaseKinds)('staff in the web chat on %s', (kind) => {
   /** what the page of a conversation gets when it polls, after the outbox delivered */
   const delivered = async (conversationId: string) => {
     await composed.outbox.runOnce()
-    const response = await composed.app.request(`/webchat/messages?conversationId=${conversationId}`)
+    const response = await composed.app.request(`/webchat/messages?conversationId=${webchatSecret(conversationId)}`)
     const { replies } = (await response.json()) as { replies: { text: string }[] }
     return replies.map((reply) => reply.text).join('\n')
   }
   const fileComplaint = (conversationId: string) =>
-    fileWebchatComplaint(composed.app, conversationId, { description: DESCRIPTION, identity: /con mi nombre/i })
+    fileWebchatComplaint(composed.app, conversationId, { description: DESCRIPTION, identity: /confidencial/i })
 
   it('links a staff chat with a one-time code, alerts it of a new case without the citizen, and lets it acknowledge', async () => {
     const staff = webchatConversation(composed.app, 'staff-ana')

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import type { Composed } from '../../src/compose.js'
 import type { Database } from '../../src/db/client.js'
 import { caseEvents, cases, contacts } from '../../src/db/schema/index.js'
-import { fileWebchatComplaint, testApp } from '../support/app.js'
+import { fileWebchatComplaint, testApp, webchatContactKey, webchatSecret } from '../support/app.js'
 import { databaseKinds, freshDatabase } from '../support/database.js'
 
 const RowsSchema = z.union([z.object({ rows: z.array(z.record(z.string(), z.unknown())) }).transform((r) => r.rows), z.array(z.record(z.string(), z.unknown()))])
@@ -45,7 +45,7 @@ describe.each(databaseKinds)('"borrar mis datos" on %s', (kind) => {
   const fileComplaint = (conversationId: string) =>
     fileWebchatComplaint(composed.app, conversationId, {
       description: 'No hay amoxicilina; llámeme al 5555-1234 si necesitan más datos.',
-      identity: /con mi nombre/i,
+      identity: /confidencial/i,
     })
 
   it('"mis datos" lists the channel and the cases by code and status, never their text', async () => {
@@ -61,13 +61,14 @@ describe.each(databaseKinds)('"borrar mis datos" on %s', (kind) => {
     await chat.say('borrar mis datos')
     expect(chat.choices()).toEqual(expect.arrayContaining([expect.stringMatching(/^s[ií]/i)]))
     await chat.say('no')
-    expect(await database.db.select().from(contacts).where(eq(contacts.channelUserId, 'conversation-keep'))).toHaveLength(1)
+    expect(await database.db.select().from(contacts).where(eq(contacts.channelUserId, await webchatContactKey(database, 'conversation-keep')))).toHaveLength(1)
   })
 
   it('leaves no row holding the contact id or chat id, and keeps the case unlinked and anonymised', async () => {
     const conversationId = 'conversation-forget-me'
     const { chat, code } = await fileComplaint(conversationId)
-    const [contact] = await database.db.select().from(contacts).where(eq(contacts.channelUserId, conversationId))
+    const contactKey = await webchatContactKey(database, conversationId)
+    const [contact] = await database.db.select().from(contacts).where(eq(contacts.channelUserId, contactKey))
     if (!contact) throw new Error('contact not stored')
     expect(await whereFound(database, contact.id)).not.toEqual([])
 
@@ -76,7 +77,8 @@ describe.each(databaseKinds)('"borrar mis datos" on %s', (kind) => {
     expect(chat.text()).toMatch(/borramos sus datos/i)
 
     expect(await whereFound(database, contact.id)).toEqual([])
-    expect(await whereFound(database, conversationId)).toEqual([])
+    expect(await whereFound(database, webchatSecret(conversationId))).toEqual([])
+    expect(await whereFound(database, contactKey)).toEqual([])
     const [kase] = await database.db.select().from(cases).where(eq(cases.code, code))
     expect(kase).toMatchObject({ contactId: null, followUps: false, identityMode: 'anonymous' })
     expect(kase?.description).not.toContain('5555-1234')
@@ -90,7 +92,7 @@ describe.each(databaseKinds)('"borrar mis datos" on %s', (kind) => {
     await chat.say('sí')
     await chat.say('hola')
     expect(chat.text()).toMatch(/Hola/)
-    const [contact] = await database.db.select().from(contacts).where(eq(contacts.channelUserId, 'conversation-again'))
+    const [contact] = await database.db.select().from(contacts).where(eq(contacts.channelUserId, await webchatContactKey(database, 'conversation-again')))
     expect(await database.db.select().from(cases).where(eq(cases.contactId, contact?.id ?? ''))).toEqual([])
   })
 })

@@ -92,6 +92,15 @@ describe.each(databaseKinds)('identity modes on %s', (kind) => {
     expect((await get(tokens.ours, `/api/v1/cases/${code}/contact`)).status).toBe(status)
   })
 
+  it("answers a named web chat case's contact with 409: only the chat itself reaches that citizen", async () => {
+    const contact = await newContact(database, 'wc1.a-keyed-hash-of-the-conversation', 'es', 'webchat')
+    const { code } = await fileCase(database, { now, contactId: contact.id, draft: { identity: 'named' } })
+    const answer = await get(tokens.ours, `/api/v1/cases/${code}/contact`)
+    expect(answer.status).toBe(409)
+    expect(answer.text).toMatch(/no way to reach that citizen except the chat itself/)
+    expect(answer.text).not.toContain(contact.channelUserId)
+  })
+
   it('releases the contact of a confidential case once its citizen agrees, recording the consent', async () => {
     const { code, contact } = await file('confidential', 'citizen-release')
     const stranger = await newContact(database, 'citizen-stranger')

@@ -5,6 +5,8 @@ import { type Composed, compose } from '../../src/compose.js'
 import type { Database } from '../../src/db/client.js'
 import type { Logger } from '../../src/log.js'
 import { silentLogger } from './tiny-engine.js'
+import { conversationKeys } from '../../src/bot/channels/webchat/conversation-keys.js'
+import { loadAppSecret } from '../../src/db/app-secret.js'
 
 /** The real app on a test database, as main.ts wires it; `channels` turns optional channels on. */
 export async function testApp(database: Database, now?: () => Date, logger: Logger = silentLogger, channels: ChannelConfig = {}): Promise<Composed> {
@@ -16,8 +18,22 @@ export async function testApp(database: Database, now?: () => Date, logger: Logg
   })
 }
 
+/**
+ * The conversation id a test's named conversation uses: the id is the citizen's secret and must be
+ * at least 22 characters, so short names are padded.
+ */
+export function webchatSecret(name: string): string {
+  return name.length >= 22 ? name : `${name}-${'0'.repeat(21 - name.length)}`
+}
+
+/** What the server stores a web chat conversation under (the keyed hash of its secret). */
+export async function webchatContactKey(database: Database, name: string): Promise<string> {
+  return conversationKeys(await loadAppSecret(database.db, 'webchat-conversation')).contact(webchatSecret(name))
+}
+
 /** A web chat conversation: each `say` posts like the page does and returns the bot's replies. */
-export function webchatConversation(app: Hono, conversationId: string) {
+export function webchatConversation(app: Hono, name: string) {
+  const conversationId = webchatSecret(name)
   let counter = 0
   type Body = {
     text?: string

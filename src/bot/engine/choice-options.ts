@@ -1,6 +1,6 @@
 import type { ChoiceOption } from './match-choice.js'
 import type { Choice, EngineContext, LocalizedText, OptionSource, Session } from './types.js'
-import { readVar } from './vars.js'
+import { conditionScope, holds, readVar } from './vars.js'
 
 /** An option as a question offers it, with what to store when it is picked. */
 export type SourceOption = ChoiceOption & {
@@ -26,7 +26,7 @@ export function sourceOptions(source: OptionSource, session: Session, ctx: Engin
   switch (source.from) {
     case 'static':
       return only(
-        source.options.map((option) => {
+        source.options.filter((option) => !option.hideWhen || !holds(option.hideWhen, conditionScope(session.vars, ctx.facts))).map((option) => {
           const label = ctx.t(locale, option.label)
           // a label in another language is an alias: "health" still works after switching to Spanish
           const elsewhere = ctx.locales.filter((other) => other !== locale).map((other) => ctx.t(other, option.label))

@@ -1,7 +1,7 @@
 import { forgetOffered } from './answer.js'
 import { questionReply, type AskNode } from './question.js'
 import type { Effect, EngineContext, Flow, FlowNode, Json, Reply, Session } from './types.js'
-import { holds, readVar } from './vars.js'
+import { conditionScope, holds, readVar } from './vars.js'
 
 /** A step in the making: the session as it changes, and what to say and do. */
 export type Turn = { session: Session; replies: Reply[]; effects: Effect[] }
@@ -79,7 +79,7 @@ function run(turn: Turn, ctx: EngineContext): void {
         turn.replies.push(questionReply(node, session, ctx))
         return
       case 'branch':
-        enter(session, node.cases.find((c) => holds(c.when, session.vars))?.next ?? node.default, ctx)
+        enter(session, node.cases.find((c) => holds(c.when, conditionScope(session.vars, ctx.facts)))?.next ?? node.default, ctx)
         break
       case 'effect':
         turn.effects.push(effectOf(node, session.vars))

@@ -13,11 +13,25 @@ export const JsonSchema: z.ZodType<Json> = z.lazy(() =>
 
 // ---------------------------------------------------------------- flow definitions
 
+/**
+ * A condition on a session variable, used by branch nodes. `var` may be a dotted path into an
+ * effect result (`lookup.found`). Holds when the value equals one of `in`, or, with `present`,
+ * when the variable is set (true) or unset (false). `$.<fact>` reads what the runtime knows of the
+ * conversation (`$.channel`, `$.sharedScreen`), not a variable.
+ */
+export const ConditionSchema = z.union([
+  z.object({ var: z.string(), in: z.array(JsonSchema).min(1) }),
+  z.object({ var: z.string(), present: z.boolean() }),
+])
+export type Condition = z.infer<typeof ConditionSchema>
+
 /** A fixed option of a choice question; `label` is an i18n key, `aliases` are extra words people type. */
 export const StaticOptionSchema = z.object({
   id: z.string().min(1),
   label: z.string().min(1),
   aliases: z.array(z.string()).default([]),
+  /** not offered (nor matched) while this holds, e.g. a choice that makes no sense on a channel */
+  hideWhen: ConditionSchema.optional(),
 })
 export type StaticOption = z.infer<typeof StaticOptionSchema>
 
@@ -67,16 +81,6 @@ export const InputSpecSchema = z.discriminatedUnion('type', [
 ])
 export type InputSpec = z.infer<typeof InputSpecSchema>
 
-/**
- * A condition on a session variable, used by branch nodes. `var` may be a dotted path into an
- * effect result (`lookup.found`). Holds when the value equals one of `in`, or, with `present`,
- * when the variable is set (true) or unset (false).
- */
-export const ConditionSchema = z.union([
-  z.object({ var: z.string(), in: z.array(JsonSchema).min(1) }),
-  z.object({ var: z.string(), present: z.boolean() }),
-])
-export type Condition = z.infer<typeof ConditionSchema>
 
 /**
  * Everything a flow can ask the runtime to do. Add a name here (one per line) and a handler in
@@ -236,6 +240,11 @@ export type EngineContext = {
   locales: readonly string[]
   /** a session idle longer than this (minutes) is expired and the citizen told where they were */
   sessionTtlMinutes: number
+  /**
+   * what the runtime knows of this conversation that a flow may branch on, read in conditions as
+   * `$.<name>`: the channel, whether the screen is shared (a kiosk). Never personal data.
+   */
+  facts?: Readonly<Record<string, Json>>
 }
 
 export type StepResult = {

@@ -13,6 +13,11 @@ export function readVar(vars: Readonly<Vars>, path: string): Json | undefined {
   return value
 }
 
+/** The variables a condition reads: the session's, and the conversation's facts under `$`. */
+export function conditionScope(vars: Readonly<Vars>, facts: Readonly<Vars> | undefined): Vars {
+  return { ...vars, $: { ...facts } }
+}
+
 /** Whether a branch condition holds; null counts as unset, as a lookup answers "no note" with null. */
 export function holds(condition: Condition, vars: Readonly<Vars>): boolean {
   const value = readVar(vars, condition.var)

@@ -29,6 +29,8 @@ describe.each(databaseKinds)('WhatsApp Cloud webhook on %s', (kind) => {
   let composed: Composed
   let graph: Awaited<ReturnType<typeof fakeGraphApi>>
   const handled: InboundMessage[] = []
+  /** what the adapter had stored when it handed the message on, by media id */
+  const storedBeforeRuntime = new Map<string, Buffer>()
 
   beforeAll(async () => {
     database = await freshDatabase(kind)
@@ -44,6 +46,10 @@ describe.each(databaseKinds)('WhatsApp Cloud webhook on %s', (kind) => {
     // the real runtime, watched: what the adapter handed it is what the tests read
     await composed.channels.get('whatsapp-cloud')?.start?.(async (message) => {
       handled.push(message)
+      if (message.content.kind === 'media') {
+        const [row] = await database.db.select().from(media).where(eq(media.id, message.content.ref))
+        if (row) storedBeforeRuntime.set(row.id, row.content)
+      }
       return composed.runtime.handle(message)
     })
   })
@@ -53,6 +59,7 @@ describe.each(databaseKinds)('WhatsApp Cloud webhook on %s', (kind) => {
   })
   beforeEach(() => {
     handled.length = 0
+    storedBeforeRuntime.clear()
   })
 
   const post = (body: string, signature?: string) => composed.app.request('/webhooks/whatsapp', signedPost(body, signature))
@@ -93,8 +100,9 @@ describe.each(databaseKinds)('WhatsApp Cloud webhook on %s', (kind) => {
     const inbound = handled[0]?.content
     if (inbound?.kind !== 'media') throw new Error(`expected media, got ${JSON.stringify(inbound)}`)
     expect(inbound).toMatchObject({ media: mediaKind, mimeType, size: content.length })
-    const [row] = await database.db.select().from(media).where(eq(media.id, inbound.ref))
-    expect(row?.content).toEqual(content)
+    expect(storedBeforeRuntime.get(inbound.ref)).toEqual(content)
+    // sent at the menu, where no question asks for a file: the runtime keeps none of it
+    expect(await database.db.select().from(media).where(eq(media.id, inbound.ref))).toEqual([])
   })
 
   it('answers a repeated webhook once and does not fetch its media again', async () => {

@@ -38,7 +38,7 @@ describe.each(databaseKinds)('a database error mid-complaint on %s', (kind) => {
     // From here on filing the case fails in the database, whose error carries the whole row.
     await database.db.execute(sql.raw('ALTER TABLE cases ADD CONSTRAINT attack_forced_failure CHECK (false) NOT VALID'))
     let failure = ''
-    const steps = [() => chat.say('no'), () => chat.press(/nombre/i), () => chat.say('sí'), () => chat.say('sí'), () => chat.say('sí')]
+    const steps = [() => chat.say('no'), () => chat.press(/confidencial/i), () => chat.say('sí'), () => chat.say('sí'), () => chat.say('sí')]
     for (const step of steps) {
       try {
         await step()

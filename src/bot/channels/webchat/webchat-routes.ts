@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm'
-import { Hono } from 'hono'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import type { Db } from '../../../db/client.js'
 import { webchatMessages } from '../../../db/schema/index.js'
@@ -9,20 +10,34 @@ import type { InboundHandler } from '../../channel.js'
 import { ReplySchema } from '../../reply-schema.js'
 import type { MediaKind, MessageContent } from '../../engine/types.js'
 import { MediaTooLargeError, storeMedia } from '../../../media/store-media.js'
+import { problem } from '../../../http/problem.js'
 import { alreadyHandled } from '../already-handled.js'
+import type { ConversationKeys } from './conversation-keys.js'
+import { createFloodGuard } from './flood-guard.js'
 import { enrichLocation } from '../enrich-location.js'
 
 const DEFAULT_MAX_MEDIA_BYTES = 10 * 1024 * 1024
 // base64 takes 4 characters for every 3 bytes; the byte limit itself is checked when storing.
 const MAX_BASE64_CHARS = Math.ceil((DEFAULT_MAX_MEDIA_BYTES * 4) / 3) * 2
 
-const ConversationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8 to 64 letters, digits, - or _')
+/**
+ * The conversation id is the citizen's only credential: long and random enough not to be guessed
+ * (the page makes a random UUID). 22 characters of this alphabet carry at least 128 bits.
+ */
+const ConversationIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - or _')
+  .min(22, 'must be at least 22 characters: it is the secret that keeps the conversation private (use a random UUID)')
+  .max(64, 'must be at most 64 characters')
+const MessageIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8 to 64 letters, digits, - or _')
 
 export const WebchatPostSchema = z
   .object({
     conversationId: ConversationIdSchema,
     /** chosen by the page; the same id sent twice is one message (the page retries on errors) */
-    messageId: ConversationIdSchema,
+    messageId: MessageIdSchema,
+    /** the page runs on a screen strangers share (kiosk mode) */
+    kiosk: z.boolean().optional(),
     text: z.string().max(4000).optional(),
     choiceId: z.string().max(200).optional(),
     /** a photo, recording or document the citizen attaches, as base64 (the page reads the file) */
@@ -79,7 +94,14 @@ function contentOf(body: WebchatPost): MessageContent {
   return { kind: 'text', text: body.text ?? '' }
 }
 
-const PollQuerySchema = z.object({ conversationId: ConversationIdSchema })
+// The page sends the id in a header, so it stays out of URLs and access logs; the query still works.
+const PollQuerySchema = z.object({ conversationId: ConversationIdSchema.optional() })
+const CONVERSATION_HEADER = 'x-conversation-id'
+
+const FLOOD_TEXT = {
+  es: 'Está enviando mensajes muy rápido. Espere un momento y vuelva a intentarlo.',
+  en: 'You are sending messages very quickly. Please wait a moment and try again.',
+} as const
 
 const page = (name: string) => readFileSync(new URL(`./page/${name}`, import.meta.url), 'utf8')
 const PAGE_FILES = {
@@ -88,31 +110,78 @@ const PAGE_FILES = {
   '/webchat.js': { file: 'webchat.js', type: 'text/javascript; charset=utf-8' },
 } as const
 
+export type WebchatRoutesOptions = {
+  db: Db
+  handle: InboundHandler
+  /** the keyed hashes the conversation id is stored under (conversationKeys of the server secret) */
+  keys: ConversationKeys
+  now?: () => Date
+  maxMediaBytes?: number
+  /** every page is a kiosk unless it says otherwise (WEBCHAT_KIOSK) */
+  kiosk?: boolean
+  /** minutes of quiet before a kiosk starts over for the next person */
+  kioskIdleMinutes?: number
+  /** messages per minute one conversation, and one client address, may send */
+  perConversationPerMinute?: number
+  perClientPerMinute?: number
+  /** the sender's network address; by default the socket's peer */
+  clientAddress?: (c: Context) => string | undefined
+}
+
+function socketAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address
+  } catch {
+    // not behind @hono/node-server (tests call app.request directly)
+    return undefined
+  }
+}
+
 /** The web chat page and its JSON endpoints, as a Hono router to mount at the root. */
-export function createWebchatRoutes(deps: { db: Db; handle: InboundHandler; now?: () => Date; maxMediaBytes?: number }) {
+export function createWebchatRoutes(deps: WebchatRoutesOptions) {
   const now = deps.now ?? (() => new Date())
   const maxMediaBytes = deps.maxMediaBytes ?? DEFAULT_MAX_MEDIA_BYTES
+  const clientAddress = deps.clientAddress ?? socketAddress
+  const byConversation = createFloodGuard({ max: deps.perConversationPerMinute ?? 30, windowMs: 60_000 })
+  const byClient = createFloodGuard({ max: deps.perClientPerMinute ?? 240, windowMs: 60_000 })
   const app = new Hono()
   for (const [path, { file, type }] of Object.entries(PAGE_FILES)) {
-    const content = page(file)
+    const content = file === 'index.html' ? withPageSettings(page(file), deps) : page(file)
     app.get(path, (c) => c.body(content, 200, { 'content-type': type, 'cache-control': 'no-cache' }))
   }
 
   app.post('/webchat/messages', validate('json', WebchatPostSchema), async (c) => {
     const body = c.req.valid('json')
-    const externalId = `${body.conversationId}:${body.messageId}`
+    const address = clientAddress(c)
+    const clientKey = address === undefined ? undefined : deps.keys.client(address)
+    const at = now()
+    const flood = worst(byConversation.hit(deps.keys.contact(body.conversationId), at.getTime()), clientKey ? byClient.hit(clientKey, at.getTime()) : 'ok')
+    if (flood !== 'ok') {
+      const language = (c.req.header('accept-language') ?? '').toLowerCase().startsWith('en') ? 'en' : 'es'
+      // told once in words; later refusals in the same minute say only the status
+      c.header('retry-after', '30')
+      return problem(c, 429, flood === 'first' ? FLOOD_TEXT[language] : 'too many messages, wait and retry')
+    }
+    const externalId = deps.keys.message(body.conversationId, body.messageId)
     const result = await deps.handle({
       channel: 'webchat',
       externalId,
-      from: { channelUserId: body.conversationId, locale: c.req.header('accept-language') },
-      receivedAt: now(),
+      from: { channelUserId: deps.keys.contact(body.conversationId), locale: c.req.header('accept-language') },
+      receivedAt: at,
       content: body.media ? await mediaContent(deps.db, body, externalId, maxMediaBytes) : contentOf(body),
+      sharedScreen: deps.kiosk === true || body.kiosk === true,
+      clientKey,
+      replay: deps.keys.replay(body.conversationId),
     })
     return c.json({ replies: result.replies })
   })
 
   app.get('/webchat/messages', validate('query', PollQuerySchema), async (c) => {
-    const { conversationId } = c.req.valid('query')
+    const given = ConversationIdSchema.safeParse(c.req.header(CONVERSATION_HEADER) ?? c.req.valid('query').conversationId)
+    if (!given.success) {
+      return problem(c, 400, `conversationId (the ${CONVERSATION_HEADER} header or the query) ${given.error.issues[0]?.message ?? 'is missing'}`)
+    }
+    const conversationId = deps.keys.contact(given.data)
     const rows = await deps.db.transaction(async (tx) => {
       const pending = await tx
         .select()
@@ -131,4 +200,18 @@ export function createWebchatRoutes(deps: { db: Db; handle: InboundHandler; now?
     return c.json({ replies: rows.map((row) => ReplySchema.parse(row.body)) })
   })
   return app
+}
+
+function worst(a: 'ok' | 'first' | 'again', b: 'ok' | 'first' | 'again'): 'ok' | 'first' | 'again' {
+  if (a === 'first' || b === 'first') return 'first'
+  return a === 'again' || b === 'again' ? 'again' : 'ok'
+}
+
+/** The page learns the server's kiosk settings from meta tags (no inline script under the CSP). */
+function withPageSettings(html: string, deps: WebchatRoutesOptions): string {
+  const meta = [
+    `<meta name="dialogo-kiosk" content="${deps.kiosk === true ? '1' : '0'}">`,
+    `<meta name="dialogo-kiosk-idle-minutes" content="${deps.kioskIdleMinutes ?? 3}">`,
+  ].join('\n  ')
+  return html.replace('<meta charset="utf-8">', `<meta charset="utf-8">\n  ${meta}`)
 }
