@@ -6,4 +6,5 @@ export const ReplySchema = z.object({
   text: z.string(),
   choices: z.array(z.object({ id: z.string(), label: z.string() })).optional(),
   expects: z.enum(['text', 'choice', 'number', 'yesno', 'location', 'media']).optional(),
+  ends: z.boolean().optional(),
 }) satisfies z.ZodType<Reply>

@@ -77,7 +77,7 @@ describe('step', () => {
     expect(started.effects).toEqual([{ type: 'case.lookup', args: { code: 'X1', missing: null } }])
     expect(started.session.waiting).toBe('effect')
     const resumed = step(started.session, { kind: 'effect.result', effect: 'case.lookup', result: { code: 'Y2' } }, ctx)
-    expect(resumed.replies).toEqual([{ text: 'Y2' }])
+    expect(resumed.replies).toEqual([{ text: 'Y2', ends: true }])
   })
 
   it('switches the language only to a locale it supports', () => {

@@ -93,11 +93,18 @@ function run(turn: Turn, ctx: EngineContext): void {
       }
       case 'end':
         if (node.text !== undefined) turn.replies.push({ text: ctx.t(session.locale, node.text, session.vars) })
+        markEnd(turn.replies)
         goIdle(session)
         return
     }
   }
   throw new Error(`flow "${session.flowId}" ran ${MAX_NODES_PER_STEP} nodes without waiting: a loop without a question?`)
+}
+
+/** Marks the last message of a flow that just ended, if the step said anything. */
+function markEnd(replies: Reply[]): void {
+  const last = replies.at(-1)
+  if (last) last.ends = true
 }
 
 /** Builds the effect's arguments from session variables; an unset one is sent as null. */

@@ -204,6 +204,8 @@ export type Reply = {
   choices?: Choice[]
   /** what the question expects, so a channel can offer a location or attachment button */
   expects?: 'text' | 'choice' | 'number' | 'yesno' | 'location' | 'media'
+  /** the conversation's flow ended with this message (a kiosk starts over for the next person) */
+  ends?: boolean
 }
 
 /** An effect: its name and its arguments, read from session variables. */
