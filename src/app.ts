@@ -4,7 +4,9 @@ import { errorToResponse } from './api/errors.js'
 import type { Channel, InboundHandler } from './bot/channel.js'
 import { createWebchatRoutes, type WebchatRoutesOptions } from './bot/channels/webchat/webchat-routes.js'
 import type { Database } from './db/client.js'
+import { limitBodies, MIB, webchatBodyLimit } from './http/body-limits.js'
 import { problem } from './http/problem.js'
+import { securityHeaders } from './http/security-headers.js'
 import type { Logger } from './log.js'
 import { createObservatoryRoutes } from './observatory/observatory-routes.js'
 import { createOpen311Routes } from './open311/open311-routes.js'
@@ -24,9 +26,27 @@ export type AppDeps = {
   webchat: Omit<WebchatRoutesOptions, 'db' | 'handle' | 'now' | 'maxMediaBytes'>
 }
 
+const DEFAULT_MAX_MEDIA_BYTES = 10 * MIB
+
 /** The whole HTTP surface: web chat page and endpoints, health, admin API. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono()
+  app.use(securityHeaders())
+  // Every route has a body limit, by path: the web chat carries one attachment as base64, Meta
+  // sends webhook payloads of up to 3 MB, Telegram's updates are small; Open311 checks a partner
+  // key given outside the body before it reads up to its own limit; the admin API, the CLI bridge
+  // and anything else take 1 MB.
+  app.use(
+    limitBodies(
+      [
+        { prefix: '/webchat', maxBytes: webchatBodyLimit(deps.maxMediaBytes ?? DEFAULT_MAX_MEDIA_BYTES) },
+        { prefix: '/webhooks/whatsapp', maxBytes: 3 * MIB },
+        { prefix: '/webhooks/telegram', maxBytes: MIB },
+        { prefix: '/open311', maxBytes: null },
+      ],
+      MIB,
+    ),
+  )
   app.route('/', createWebchatRoutes({ ...deps.webchat, db: deps.database.db, handle: deps.handle, now: deps.now, maxMediaBytes: deps.maxMediaBytes }))
   for (const channel of deps.channels ?? []) if (channel.routes) app.route('/', channel.routes)
   app.route('/', createApi({ database: deps.database, now: deps.now, statsMinCell: deps.statsMinCell }))

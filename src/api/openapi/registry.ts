@@ -14,6 +14,7 @@ import type { Operation } from './operation.js'
 export const docsOperations: Operation[] = [
   { method: 'get', path: '/api/v1/openapi.json', summary: 'This OpenAPI 3.1 document', tag: 'docs', roles: [] },
   { method: 'get', path: '/api/v1/docs', summary: 'A readable page listing every operation', tag: 'docs', roles: [] },
+  { method: 'get', path: '/api/v1/docs.css', summary: "The docs page's style sheet", tag: 'docs', roles: [] },
 ]
 
 /**
