@@ -17,6 +17,8 @@ import { createTrailPurgeJob } from './privacy/trail-purge-job.js'
 import { conversationKeys } from './bot/channels/webchat/conversation-keys.js'
 import { upgradeConversationKeys } from './bot/channels/webchat/upgrade-conversation-keys.js'
 import { loadAppSecret } from './db/app-secret.js'
+import { createPublicationJob } from './stats/publication-job.js'
+import { DEFAULT_MIN_CELL } from './api/stats-routes.js'
 import type { Job } from './jobs/run-job-once.js'
 import { createScheduler, type Scheduler } from './jobs/scheduler.js'
 import { type CaseJobsConfig, caseJobs } from './cases/case-jobs.js'
@@ -84,7 +86,8 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
     createRetentionJob(config.RETENTION_DAYS),
     createTrailPurgeJob({ replayMinutes: config.INLINE_REPLAY_MINUTES ?? 10, unlinkedMediaHours: config.UNLINKED_MEDIA_HOURS ?? 6 }),
     ...caseJobs(config, runtime),
-    ...pollJobs({ startFlow: runtime.startFlow, t: createTranslate(), pacing: pollPacing(channels), now }),
+    ...pollJobs({ startFlow: runtime.startFlow, t: createTranslate(), pacing: pollPacing(channels), now, minCell: config.STATS_MIN_CELL }),
+    createPublicationJob(config.STATS_MIN_CELL ?? DEFAULT_MIN_CELL),
   ]
   const scheduler = createScheduler({ db: database.db, jobs, logger, now })
   return { app, runtime, channels, outbox, scheduler }

@@ -7,6 +7,7 @@ import { openDatabase } from './db/client.js'
 import { DataDirLockedError, lockDataDir } from './db/data-dir-lock.js'
 import { sharedMode } from './db/private-files.js'
 import { createLogger } from './log.js'
+import { ensurePublication } from './stats/publication-job.js'
 
 /** Composition root: config -> database -> runtime, channels, outbox -> HTTP server. */
 async function main() {
@@ -29,6 +30,10 @@ async function main() {
     ? await openDatabase({ kind: 'postgres', url: config.DATABASE_URL })
     : await openDatabase({ kind: 'pglite', dataDir: config.DATA_DIR })
   const { app, runtime, channels, outbox, scheduler } = await compose({ database, config, logger })
+  // Public statistics answer only from a stored publication: build one now if none is current
+  // (a fresh install, or a month closed while the app was down); the job keeps it current.
+  const published = await ensurePublication(database.db, new Date(), config.STATS_MIN_CELL)
+  if (published) logger.info({ cells: published.cells, withheld: published.small + published.complementary }, 'statistics publication built')
   // The embedded database serves this process only, so the CLI reaches it through the app.
   const cliBridge = database.kind === 'pglite' ? openCliBridge(app, database.db, config.DATA_DIR) : null
   for (const channel of channels.values()) await channel.start?.(runtime.handle)

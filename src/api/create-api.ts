@@ -4,7 +4,7 @@ import type { AppEnv } from './app-env.js'
 import { auditRoutes } from './audit-routes.js'
 import { caseRoutes } from './case-routes.js'
 import { pollGroupRoutes } from './poll-group-routes.js'
-import { pollRoutes } from './poll-routes.js'
+import { createPollRoutes } from './poll-routes.js'
 import { institutionRoutes } from './institution-routes.js'
 import { createOpenApiRoutes } from './openapi/openapi-routes.js'
 import { ruleRoutes } from './rule-routes.js'
@@ -31,7 +31,7 @@ export function createApi(deps: { database: Database; now?: () => Date; statsMin
   api.route('/api/v1/rules', ruleRoutes)
   api.route('/api/v1/tokens', tokenRoutes)
   api.route('/api/v1/audit', auditRoutes)
-  api.route('/api/v1/polls', pollRoutes)
+  api.route('/api/v1/polls', createPollRoutes({ minCell: deps.statsMinCell }))
   api.route('/api/v1/poll-groups', pollGroupRoutes)
   api.route('/api/v1', createOpenApiRoutes())
   return api

@@ -10,7 +10,14 @@ export function pollPacing(channels: ReadonlyMap<string, { ratePerSecond: number
   return { rates: new Map([...channels].map(([kind, channel]) => [kind, channel.ratePerSecond])), windowSeconds: 60, maxPerRun: 2_000 }
 }
 
-export type PollJobDeps = { startFlow: StartFlow; t: Translate; pacing: Pacing; now?: () => Date }
+export type PollJobDeps = {
+  startFlow: StartFlow
+  t: Translate
+  pacing: Pacing
+  now?: () => Date
+  /** the small-cell threshold published results keep to (STATS_MIN_CELL) */
+  minCell?: number
+}
 
 // The jobs look at state (due polls, invitations not yet sent), so a missed minute is caught up.
 const EVERY_MINUTE = '* * * * *'
@@ -45,7 +52,7 @@ export function pollJobs(deps: PollJobDeps): Job[] {
       run: async (tx) => {
         const at = now()
         await closeDuePolls(tx, at)
-        await sendResults(tx, { now: at, t: deps.t, pacing: deps.pacing })
+        await sendResults(tx, { now: at, t: deps.t, pacing: deps.pacing, minCell: deps.minCell })
       },
     },
   ]
