@@ -66,6 +66,8 @@ export function webchatConversation(app: Hono, name: string) {
       return (last = await post({ choiceId: choice.id }))
     },
     text: () => last.map((reply) => reply.text).join('\n'),
+    /** the conversation id and the message id of the last message sent, to send it again */
+    lastMessage: () => ({ conversationId, messageId: `msg-${counter}-${conversationId}` }),
     /** labels of the buttons the last answer offered */
     choices: () => last.flatMap((reply) => reply.choices ?? []).map((choice) => choice.label),
   }
@@ -96,8 +98,9 @@ export async function fileWebchatComplaint(
   if (options.photo) await chat.attach('image/jpeg', options.photo)
   else await chat.say('no')
   await chat.press(options.identity)
+  // "yes" to news on this chat (not asked of an anonymous complaint), then "yes" to the review
   await chat.say('sí')
-  await chat.say('sí')
+  if (!TRACKING_CODE.test(chat.text())) await chat.say('sí')
   const code = TRACKING_CODE.exec(chat.text())?.[0]
   if (!code) throw new Error(`no tracking code in: ${chat.text()}`)
   return { code, chat }
