@@ -15,31 +15,154 @@
   var KEY_HISTORY = 'dialogo.history' // sessionStorage: what this tab showed
   var KEY_OUTBOX = 'dialogo.outbox' // sessionStorage: typed messages not yet accepted by the server
   var KEY_DRAFT = 'dialogo.draft' // sessionStorage: the text field, so a reload does not lose it
+  var STORED_KEYS = [KEY_CONVERSATION, KEY_HISTORY, KEY_OUTBOX, KEY_DRAFT]
+  var KIOSK_END_SECONDS = 20 // after a flow's last message: time to read the tracking code
+  var KIOSK_WARN_SECONDS = 30 // the end of the idle time is counted down this long
+  var DEFAULT_IDLE_MINUTES = 3
+
+  // ------------------------------------------------------------ words
+  // The page's own words follow the browser's language, as the server's replies do (it reads the
+  // Accept-Language the browser sends). Anything but English gets Spanish, the product's default.
+  var TEXTS = {
+    es: {
+      title: 'Diálogo — Quejas y consultas de servicios públicos',
+      name: 'Diálogo',
+      subtitle: '— Quejas y consultas de servicios públicos',
+      newConversation: 'Nueva conversación',
+      kioskBadge: 'Pantalla compartida: al terminar se borra todo lo escrito.',
+      conversation: 'Conversación',
+      typeMessage: 'Escriba su mensaje',
+      send: 'Enviar',
+      finishNow: 'Terminar ahora',
+      keepGoing: 'Seguir',
+      youSay: 'Usted dice:',
+      botSays: 'Diálogo dice:',
+      note: 'Aviso:',
+      options: 'Opciones',
+      attach: '📎 Adjuntar foto o archivo',
+      shareLocation: '📍 Compartir mi ubicación',
+      locationShared: '📍 Ubicación compartida',
+      sending: 'Enviando…',
+      notSent: 'No se envió',
+      reconnecting: 'reconectando…',
+      failed: 'No pudimos procesar su mensaje (error {n}).',
+      flood: 'Está enviando mensajes muy rápido. Espere un momento y vuelva a intentarlo.',
+      fileTooLarge: 'Ese archivo es muy grande (máximo 10 MB).',
+      fileUnreadable: 'No pude leer ese archivo.',
+      locationFailed: 'No pude leer su ubicación. Puede escribir o elegir el departamento.',
+      endTitle: 'Conversación terminada',
+      endText: 'Para proteger sus datos, esta pantalla se borrará para la siguiente persona en {n} s.',
+      idleTitle: '¿Sigue ahí?',
+      idleText: 'Por su privacidad, esta conversación se borrará en {n} s. Toque la pantalla o pulse una tecla para seguir.',
+      secondsLeft: 'Quedan {n} segundos.',
+      cleared: 'Pantalla borrada. Empieza una conversación nueva.',
+    },
+    en: {
+      title: 'Diálogo — Complaints and questions about public services',
+      name: 'Diálogo',
+      subtitle: '— Complaints and questions about public services',
+      newConversation: 'New conversation',
+      kioskBadge: 'Shared screen: everything written is cleared when you finish.',
+      conversation: 'Conversation',
+      typeMessage: 'Type your message',
+      send: 'Send',
+      finishNow: 'Finish now',
+      keepGoing: 'Keep going',
+      youSay: 'You say:',
+      botSays: 'Diálogo says:',
+      note: 'Note:',
+      options: 'Options',
+      attach: '📎 Attach a photo or file',
+      shareLocation: '📍 Share my location',
+      locationShared: '📍 Location shared',
+      sending: 'Sending…',
+      notSent: 'Not sent',
+      reconnecting: 'reconnecting…',
+      failed: 'We could not process your message (error {n}).',
+      flood: 'You are sending messages very quickly. Please wait a moment and try again.',
+      fileTooLarge: 'That file is too large (10 MB at most).',
+      fileUnreadable: 'I could not read that file.',
+      locationFailed: 'I could not read your location. You can type or choose the department.',
+      endTitle: 'Conversation finished',
+      endText: 'To protect your data, this screen will be cleared for the next person in {n} s.',
+      idleTitle: 'Are you still there?',
+      idleText: 'For your privacy, this conversation will be cleared in {n} s. Tap the screen or press a key to keep going.',
+      secondsLeft: '{n} seconds left.',
+      cleared: 'Screen cleared. A new conversation begins.',
+    },
+  }
+  var LANG = (function () {
+    var wanted = (navigator.languages && navigator.languages[0]) || navigator.language || 'es'
+    return String(wanted).toLowerCase().indexOf('en') === 0 ? 'en' : 'es'
+  })()
+  function t(key, n) {
+    var text = TEXTS[LANG][key]
+    return n === undefined ? text : text.replace('{n}', String(n))
+  }
+
+  // ------------------------------------------------------------ kiosk settings
+  // A kiosk is a screen strangers share: the next person must find nothing of the previous one.
+  // ?kiosk=1 / ?kiosk=0 on the address wins over the server's default (a meta tag it writes).
+  function metaContent(name) {
+    var node = document.querySelector('meta[name="' + name + '"]')
+    return node ? node.getAttribute('content') : null
+  }
+  var kioskParam = new URLSearchParams(window.location.search).get('kiosk')
+  var KIOSK = kioskParam === '1' ? true : kioskParam === '0' ? false : metaContent('dialogo-kiosk') === '1'
+  var idleMinutes = Number(metaContent('dialogo-kiosk-idle-minutes'))
+  var KIOSK_IDLE_MS = (idleMinutes > 0 ? idleMinutes : DEFAULT_IDLE_MINUTES) * 60000
 
   var log = document.getElementById('log')
   var form = document.getElementById('composer')
   var input = document.getElementById('message')
   var statusEl = document.getElementById('status')
   var newButton = document.getElementById('new-conversation')
+  var countdownEl = document.getElementById('countdown')
+  var countdownTitle = document.getElementById('countdown-title')
+  var countdownText = document.getElementById('countdown-text')
+  var announcer = document.getElementById('countdown-announce')
+  var finishButton = document.getElementById('countdown-finish')
+  var keepButton = document.getElementById('countdown-keep')
+
+  document.documentElement.lang = LANG
+  document.title = t('title')
+  Array.prototype.forEach.call(document.querySelectorAll('[data-text]'), function (node) {
+    node.textContent = t(node.dataset.text)
+  })
+  Array.prototype.forEach.call(document.querySelectorAll('[data-label]'), function (node) {
+    node.setAttribute('aria-label', t(node.dataset.label))
+  })
+  document.getElementById('kiosk-badge').hidden = !KIOSK
 
   // ------------------------------------------------------------ storage
   // Storage can throw (private mode, disabled by policy, quota); fall back to memory so the
-  // chat still works for the life of the page.
+  // chat still works for the life of the page. A kiosk uses memory only: browser storage outlives
+  // the person who typed, and the next one can open it.
   var memory = {}
   function load(area, key) {
-    try {
-      var raw = window[area].getItem(key)
-      if (raw !== null) return JSON.parse(raw)
-    } catch (e) { /* fall through to memory */ }
+    if (!KIOSK) {
+      try {
+        var raw = window[area].getItem(key)
+        if (raw !== null) return JSON.parse(raw)
+      } catch (e) { /* fall through to memory */ }
+    }
     return Object.prototype.hasOwnProperty.call(memory, key) ? memory[key] : null
   }
   function save(area, key, value) {
     memory[key] = value
+    if (KIOSK) return
     try { window[area].setItem(key, JSON.stringify(value)) } catch (e) { /* memory only */ }
   }
   function forget(area, key) {
     delete memory[key]
     try { window[area].removeItem(key) } catch (e) { /* nothing stored */ }
+  }
+  // Also what this browser may hold from before it was a kiosk (used without ?kiosk=1).
+  function forgetStored() {
+    STORED_KEYS.forEach(function (key) {
+      forget('localStorage', key)
+      forget('sessionStorage', key)
+    })
   }
 
   // crypto.randomUUID only exists in secure contexts; a kiosk may load the page over plain http
@@ -66,6 +189,12 @@
   var wake = null // cuts a retry wait short (back online, new conversation)
   var aborters = [] // in-flight requests, aborted on "Nueva conversación"
   var focusChoicesNext = false
+  var floodNoted = false // a flood is told once, until a message goes through again
+  var idleTimer = null
+  var countdownMode = null // 'end' | 'idle' while the kiosk counts down, else null
+  var countdownDeadline = 0
+  var countdownTicker = null
+  var countdownAnnounced = 0
 
   function saveHistory() {
     save('sessionStorage', KEY_HISTORY, { conversationId: conversationId, entries: history.slice(-MAX_STORED_ENTRIES) })
@@ -87,7 +216,7 @@
     var wrap = el('div', 'msg msg-' + entry.who)
     wrap.dataset.entry = String(index)
     // who is speaking, for screen readers reading the log line by line
-    var who = entry.who === 'user' ? 'Usted dice:' : entry.who === 'bot' ? 'Diálogo dice:' : 'Aviso:'
+    var who = entry.who === 'user' ? t('youSay') : entry.who === 'bot' ? t('botSays') : t('note')
     wrap.appendChild(el('span', 'sr-only', who + ' '))
     var bubble = el('p', 'bubble', entry.text)
     if (entry.who === 'bot') bubble.dataset.testid = 'bot-message'
@@ -103,7 +232,7 @@
     // A question that takes evidence gets a button that attaches a file (or takes a photo).
     if (entry.who === 'bot' && entry.expects === 'media' && window.FileReader) {
       var attach = el('div', 'choices')
-      var pick = el('button', 'choice attach', '📎 Adjuntar foto o archivo')
+      var pick = el('button', 'choice attach', t('attach'))
       pick.type = 'button'
       pick.dataset.testid = 'attach'
       pick.addEventListener('click', function () { onAttach(index) })
@@ -114,7 +243,7 @@
     if (entry.who === 'bot' && entry.choices && entry.choices.length) {
       var group = el('div', 'choices')
       group.setAttribute('role', 'group')
-      group.setAttribute('aria-label', 'Opciones')
+      group.setAttribute('aria-label', t('options'))
       entry.choices.forEach(function (choice) {
         var button = el('button', 'choice', choice.label)
         button.type = 'button'
@@ -124,7 +253,7 @@
       })
       // A question that takes a place also takes the device's location, where the browser has one.
       if (entry.expects === 'location' && navigator.geolocation) {
-        var share = el('button', 'choice location', '📍 Compartir mi ubicación')
+        var share = el('button', 'choice location', t('shareLocation'))
         share.type = 'button'
         share.dataset.testid = 'share-location'
         share.addEventListener('click', function () { onShareLocation(index) })
@@ -139,7 +268,7 @@
     wrap.classList.toggle('pending', state === 'pending')
     wrap.classList.toggle('failed', state === 'failed')
     wrap.querySelector('.meta').textContent =
-      state === 'pending' ? 'Enviando…' : state === 'failed' ? 'No se envió' : ''
+      state === 'pending' ? t('sending') : state === 'failed' ? t('notSent') : ''
   }
 
   // Only the latest set of choices is live, and only until the citizen answers (by button or
@@ -204,6 +333,10 @@
       add({ who: 'bot', text: r.text, choices: r.choices, expects: r.expects })
     })
     afterAdd()
+    // a flow's last message (the thanks after a complaint): the kiosk starts over soon
+    var ended = replies.some(function (r) { return r.ends })
+    if (KIOSK && ended) showCountdown('end', KIOSK_END_SECONDS)
+    else restartIdle()
   }
 
   function addNote(text) {
@@ -223,7 +356,7 @@
   }
 
   function setReconnecting(on) {
-    var text = on ? 'reconectando…' : ''
+    var text = on ? t('reconnecting') : ''
     if (statusEl.textContent !== text) statusEl.textContent = text
   }
 
@@ -242,8 +375,18 @@
         var reply = { text: r.text }
         if (choices.length) reply.choices = choices
         if (typeof r.expects === 'string') reply.expects = r.expects
+        if (r.ends === true) reply.ends = true
         return reply
       })
+  }
+
+  // The problem's words for people, or null: refusals after the first carry only a technical detail.
+  async function problemDetail(res) {
+    try {
+      var p = await res.json()
+      if (p && typeof p.detail === 'string' && p.detail && p.detail.indexOf('too many') !== 0) return p.detail
+    } catch (e) { /* not JSON */ }
+    return null
   }
 
   async function problemText(res) {
@@ -252,7 +395,7 @@
       if (p && typeof p.detail === 'string' && p.detail) return p.detail
       if (p && typeof p.title === 'string' && p.title) return p.title
     } catch (e) { /* not JSON */ }
-    return 'No pudimos procesar su mensaje (error ' + res.status + ').'
+    return t('failed', res.status)
   }
 
   // fetch with a timeout; also abortable by "Nueva conversación". Rejects on network failure.
@@ -303,6 +446,7 @@
     if (item.choiceId !== undefined) payload.choiceId = item.choiceId
     if (item.location !== undefined) payload.location = item.location
     if (item.media !== undefined) payload.media = item.media
+    if (KIOSK) payload.kiosk = true // the server then treats it as a shared screen (no "mis datos")
     var attempt = 0
     var serverErrors = 0
     for (;;) {
@@ -321,7 +465,15 @@
       var res = result && result.res
       if (res && res.ok) {
         setReconnecting(false)
+        floodNoted = false
         return { replies: normaliseReplies(result.body) }
+      }
+      // a flood is told once, in the server's words; the message keeps its place and is retried
+      if (res && res.status === 429 && !floodNoted) {
+        floodNoted = true
+        var said = await problemDetail(res)
+        if (gen !== generation) return null
+        addNote(said || t('flood'))
       }
       if (res && res.status >= 500) serverErrors++
       if (res && !retryable(res.status, serverErrors)) {
@@ -385,8 +537,11 @@
     var gen = generation
     pollInFlight = (async function () {
       try {
-        var url = ENDPOINT + '?conversationId=' + encodeURIComponent(conversationId)
-        var result = await request(url, { method: 'GET', headers: { Accept: 'application/json' } })
+        // in a header, not the query: the id is the citizen's secret and URLs end up in access logs
+        var result = await request(ENDPOINT, {
+          method: 'GET',
+          headers: { Accept: 'application/json', 'X-Conversation-Id': conversationId },
+        })
         if (gen !== generation) return
         if (!sending) setReconnecting(false)
         if (result.res.ok) addBotReplies(normaliseReplies(result.body))
@@ -426,14 +581,14 @@
     picker.addEventListener('change', function () {
       var file = picker.files && picker.files[0]
       if (!file) return
-      if (file.size > MAX_FILE_BYTES) { addNote('Ese archivo es muy grande (máximo 10 MB).'); return }
+      if (file.size > MAX_FILE_BYTES) { addNote(t('fileTooLarge')); return }
       var reader = new FileReader()
       reader.onload = function () {
         var data = String(reader.result)
         var media = { mimeType: file.type || 'application/octet-stream', dataBase64: data.slice(data.indexOf(',') + 1) }
         enqueue({ media: media }, '📎 ' + file.name)
       }
-      reader.onerror = function () { addNote('No pude leer ese archivo.') }
+      reader.onerror = function () { addNote(t('fileUnreadable')) }
       reader.readAsDataURL(file)
     })
     picker.click()
@@ -444,9 +599,9 @@
     navigator.geolocation.getCurrentPosition(
       function (position) {
         var location = { latitude: position.coords.latitude, longitude: position.coords.longitude }
-        enqueue({ location: location }, '📍 Ubicación compartida')
+        enqueue({ location: location }, t('locationShared'))
       },
-      function () { addNote('No pude leer su ubicación. Puede escribir o elegir el departamento.') },
+      function () { addNote(t('locationFailed')) },
       { enableHighAccuracy: false, timeout: 15000, maximumAge: 60000 },
     )
   }
@@ -466,21 +621,112 @@
     input.focus()
   })
 
-  newButton.addEventListener('click', function () {
+  // Drops the conversation: a new random id, an empty log, the greeting. On a kiosk nothing of the
+  // previous person stays: not on screen, not in memory, not in storage, not in the tab's history.
+  function startOver() {
     generation++
     sending = false
     aborters.forEach(function (c) { c.abort() })
     aborters = []
     if (wake) wake()
     clearTimeout(pollTimer)
-    forget('localStorage', KEY_CONVERSATION)
-    forget('sessionStorage', KEY_HISTORY)
-    forget('sessionStorage', KEY_OUTBOX)
-    forget('sessionStorage', KEY_DRAFT)
-    // on a shared kiosk the next person must not see the previous one's words
+    hideCountdown()
+    clearTimeout(idleTimer)
+    floodNoted = false
+    forgetStored()
+    memory = {}
+    history = []
+    outbox = []
     log.textContent = ''
+    input.value = ''
     setReconnecting(false)
+    if (KIOSK) {
+      // replace, never push: Back must not lead to an entry of the previous person
+      window.history.replaceState(null, '', window.location.href)
+      announce(t('cleared'))
+    }
     start()
+  }
+
+  newButton.addEventListener('click', startOver)
+
+  // ------------------------------------------------------------ kiosk countdowns
+  function announce(text) {
+    // emptied first, so the same words said twice are read twice
+    announcer.textContent = ''
+    setTimeout(function () { announcer.textContent = text }, 50)
+  }
+
+  function hasWords() {
+    return input.value !== '' || history.some(function (e) { return e.who === 'user' })
+  }
+
+  // The idle clock restarts on every sign of a person (a key, a tap, a reply to read).
+  function restartIdle() {
+    if (!KIOSK || countdownMode === 'end') return
+    if (countdownMode === 'idle') hideCountdown()
+    clearTimeout(idleTimer)
+    idleTimer = setTimeout(function () {
+      // an untouched greeting holds nobody's words: nothing to clear
+      if (hasWords()) showCountdown('idle', KIOSK_WARN_SECONDS)
+    }, Math.max(0, KIOSK_IDLE_MS - KIOSK_WARN_SECONDS * 1000))
+  }
+
+  function showCountdown(mode, seconds) {
+    clearTimeout(idleTimer)
+    clearInterval(countdownTicker)
+    countdownMode = mode
+    countdownDeadline = Date.now() + seconds * 1000
+    countdownAnnounced = seconds
+    countdownEl.classList.toggle('ending', mode === 'end')
+    countdownTitle.textContent = t(mode === 'end' ? 'endTitle' : 'idleTitle')
+    countdownEl.hidden = false
+    tick()
+    announce(countdownTitle.textContent + '. ' + countdownText.textContent)
+    countdownTicker = setInterval(tick, 1000)
+  }
+
+  function tick() {
+    var left = Math.ceil((countdownDeadline - Date.now()) / 1000)
+    if (left <= 0) { startOver(); return }
+    countdownText.textContent = t(countdownMode === 'end' ? 'endText' : 'idleText', left)
+    // the visible number changes every second; a screen reader hears it again only at 10 seconds
+    if (left <= 10 && countdownAnnounced > 10) announce(t('secondsLeft', left))
+    countdownAnnounced = left
+  }
+
+  function hideCountdown() {
+    clearInterval(countdownTicker)
+    countdownTicker = null
+    countdownMode = null
+    countdownEl.hidden = true
+    countdownText.textContent = ''
+    announcer.textContent = ''
+  }
+
+  finishButton.addEventListener('click', startOver)
+  keepButton.addEventListener('click', function () {
+    hideCountdown()
+    restartIdle()
+    input.focus()
+  })
+
+  // Any key or touch means someone is there. Tab only moves focus (perhaps to the countdown's own
+  // buttons), and those buttons say for themselves what the person wants.
+  function onActivity(event) {
+    if (!KIOSK) return
+    if (event.type === 'keydown' && event.key === 'Tab') return
+    if (event.target instanceof Node && countdownEl.contains(event.target)) return
+    if (countdownMode) hideCountdown()
+    restartIdle()
+  }
+  ;['keydown', 'pointerdown', 'touchstart', 'wheel', 'input'].forEach(function (type) {
+    document.addEventListener(type, onActivity, { capture: true, passive: true })
+  })
+
+  // Restored from the back-forward cache: the page is as someone left it, so start over.
+  window.addEventListener('pageshow', function (event) {
+    if (KIOSK && event.persisted) startOver()
   })
 
   // back online or back on screen: try at once rather than wait out the backoff
@@ -517,7 +763,9 @@
     if (!history.length && !outbox.length) enqueue({ text: 'hola', silent: true })
     else pump()
     schedulePoll()
+    restartIdle()
   }
 
+  if (KIOSK) forgetStored()
   start()
 })()
