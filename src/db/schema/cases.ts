@@ -18,6 +18,10 @@ export const CASE_STATUSES = [
 ] as const
 export type CaseStatus = (typeof CASE_STATUSES)[number]
 
+/** How a citizen answered "was it solved?"; `none` when they did not answer in time. */
+export const FOLLOW_UP_ANSWERS = ['yes', 'no', 'none'] as const
+export type FollowUpAnswer = (typeof FOLLOW_UP_ANSWERS)[number]
+
 /** A complaint. `code` is the public tracking code, the only key to an anonymous case. */
 export const cases = pgTable(
   'cases',
@@ -38,7 +42,16 @@ export const cases = pgTable(
     status: text('status', { enum: CASE_STATUSES }).notNull(),
     urgent: boolean('urgent').notNull().default(false),
     unitId: uuid('unit_id').references(() => units.id),
+    /** the resolution deadline: by then the unit should have closed the case */
     dueAt: timestamp('due_at', { withTimezone: true }),
+    /** the first-response deadline: by then the unit should have acknowledged (or acted on) the case */
+    responseDueAt: timestamp('response_due_at', { withTimezone: true }),
+    /** when the unit holding the case first acted on it; null while the first-response clock runs */
+    respondedAt: timestamp('responded_at', { withTimezone: true }),
+    /** when staff were told the current deadline is a day away, so they are told once per deadline */
+    dueSoonAlertedAt: timestamp('due_soon_alerted_at', { withTimezone: true }),
+    /** the person of the unit working the case: `staff:<contactId>` or `token:<name>`; null when nobody */
+    assignee: text('assignee'),
     locale: text('locale').notNull().default('es'),
     /** the deadline in hours the routing rule gave; escalation reuses it when the parent has none */
     slaHours: integer('sla_hours'),
@@ -49,6 +62,8 @@ export const cases = pgTable(
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     /** when the "was it solved?" question went out, so it is asked once per resolution */
     followUpAskedAt: timestamp('follow_up_asked_at', { withTimezone: true }),
+    /** the citizen's answer to "was it solved?": yes, no, or none when the question went unanswered */
+    followUpAnswer: text('follow_up_answer', { enum: FOLLOW_UP_ANSWERS }),
     /** set when the case went overdue at the top of the ladder, so that is recorded once */
     escalationEndedAt: timestamp('escalation_ended_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,4 +1,4 @@
-import { index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { date, index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { contacts } from './contacts.js'
 import { units } from './directory.js'
 
@@ -31,4 +31,18 @@ export const staffSubscriptions = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.contactId, t.unitId] }), index('staff_subscriptions_unit_idx').on(t.unitId)],
+)
+
+/** The days a staff chat got its digest: at most one a day, however often the job runs. */
+export const staffDigestSends = pgTable(
+  'staff_digest_sends',
+  {
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    /** the calendar day in Guatemala */
+    day: date('day', { mode: 'string' }).notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.contactId, t.day] })],
 )
