@@ -10,10 +10,14 @@ export type OptionResult = {
   count: number
   /** of those who answered the question; for multiple choice the shares add up to more than 1 */
   share: number
-  /** rankings only: Borda points (N-1 for a first place … 0 for the last, unranked 0) */
+  /** rankings only: truncated Borda points (m-1 for a first place of m options, m-2 for a second …, unranked 0) */
   borda?: number
   /** rankings only: how many put it first */
   firstPlaces?: number
+  /** rankings only: 1 for the most points; options with equal points share a rank (1, 1, 3) */
+  rank?: number
+  /** rankings only: another option has exactly as many points */
+  tied?: boolean
 }
 
 export type QuestionResult = {
@@ -50,14 +54,13 @@ export function aggregate(definition: PollDefinition, answers: readonly AnswerRo
           const parsed = IdsSchema.safeParse(v)
           return parsed.success ? [parsed.data] : []
         })
+        const m = question.options.length
         const options = question.options.map((o) => ({
           ...optionResult(o, lists, locale),
-          borda: lists.reduce((sum, list) => sum + bordaPoints(list, o.id), 0),
+          borda: lists.reduce((sum, list) => sum + bordaPoints(list, o.id, m), 0),
           firstPlaces: lists.filter((list) => list[0] === o.id).length,
         }))
-        // most points first; a tie goes to more first places, then to the order the poll gave
-        const ordered = [...options].sort((a, b) => b.borda - a.borda || b.firstPlaces - a.firstPlaces)
-        return { ...base, responses: lists.length, options: ordered }
+        return { ...base, responses: lists.length, options: rankedByPoints(options) }
       }
       case 'scale': {
         const numbers = values.flatMap((v) => (typeof v === 'number' ? [v] : []))
@@ -77,10 +80,30 @@ export function aggregate(definition: PollDefinition, answers: readonly AnswerRo
   })
 }
 
-/** Borda points of an option in one ballot: N-1 for first … 0 for last of the N ranked; unranked 0. */
-export function bordaPoints(ballot: readonly string[], optionId: string): number {
+/**
+ * Truncated Borda points of an option in one ballot of a question with `optionCount` (m) options:
+ * m-1 for first place, m-2 for second …, 0 when unranked. Points count from the number of options,
+ * not the ballot's length, so a top-2 ballot still gives its second place more than the unranked
+ * (scoring from the ballot's length gave a top-1 ballot's choice 0). This is the usual "pessimistic"
+ * treatment of truncated ballots: ranked options score as in a full Borda count, unranked nothing.
+ */
+export function bordaPoints(ballot: readonly string[], optionId: string, optionCount: number): number {
   const position = ballot.indexOf(optionId)
-  return position === -1 ? 0 : ballot.length - 1 - position
+  return position === -1 ? 0 : Math.max(0, optionCount - 1 - position)
+}
+
+/**
+ * Most points first, with equal points marked as a tie and given the same rank (competition
+ * ranking: 1, 1, 3). A tie is not broken by first places or any other rule: the mesa decides,
+ * not an ordering the participants never voted on. Among tied options the poll's order stays.
+ */
+export function rankedByPoints<T extends { borda: number }>(options: readonly T[]): (T & { rank: number; tied: boolean })[] {
+  const ordered = [...options].sort((a, b) => b.borda - a.borda)
+  return ordered.map((option) => ({
+    ...option,
+    rank: 1 + ordered.filter((other) => other.borda > option.borda).length,
+    tied: ordered.some((other) => other !== option && other.borda === option.borda),
+  }))
 }
 
 function optionResult(option: { id: string; label: Record<string, string> }, lists: readonly string[][], locale: string): OptionResult {

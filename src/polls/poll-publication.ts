@@ -11,7 +11,17 @@ import { type PollPublication, PollPublicationSchema, type PublishedCount, publi
 /** The smallest count published as is when nothing else is configured (STATS_MIN_CELL). */
 export const DEFAULT_POLL_MIN_CELL = 5
 
-export type PublishedOption = { id: string; label: string; count: PublishedCount; share?: number; borda?: number; firstPlaces?: PublishedCount }
+export type PublishedOption = {
+  id: string
+  label: string
+  count: PublishedCount
+  share?: number
+  borda?: number
+  firstPlaces?: PublishedCount
+  /** rankings: shared by options with equal points */
+  rank?: number
+  tied?: boolean
+}
 export type PublishedQuestion = {
   id: string
   kind: QuestionResult['kind']

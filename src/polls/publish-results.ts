@@ -13,6 +13,8 @@ const StoredOptionSchema = z.object({
   share: z.number().optional(),
   borda: z.number().optional(),
   firstPlaces: PublishedCountSchema.optional(),
+  rank: z.number().int().optional(),
+  tied: z.boolean().optional(),
 })
 const StoredQuestionSchema = z.object({
   id: z.string(),
@@ -209,6 +211,7 @@ function optionsQuestion(q: QuestionResult, ids: readonly string[], marks: reado
       count: show(count, mark, k),
       ...(mark === 'shown' ? { share: ratio(count, q.responses) } : {}),
       ...(o?.borda === undefined ? {} : { borda: o.borda, firstPlaces: show(o.firstPlaces ?? 0, firsts?.[j], k) }),
+      ...(o?.rank === undefined ? {} : { rank: o.rank, tied: o.tied === true }),
     }
   })
   // keep the order the results gave (a ranking's is by points)

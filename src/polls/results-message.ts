@@ -28,7 +28,10 @@ function questionLines(q: PublishedQuestion, t: Translate, locale: string, k: nu
         .sort((a, b) => sortable(b.count) - sortable(a.count))
         .map((o) => (typeof o.count === 'number' && o.share !== undefined ? `• ${o.label}: ${percent.format(o.share)} (${o.count})` : `• ${o.label}: ${o.count}`))
     case 'ranking':
-      return (q.options ?? []).map((o, i) => `${i + 1}. ${o.label} ${t(locale, 'polls.results.points', { points: o.borda ?? 0 })}`)
+      return (q.options ?? []).map((o, i) => {
+        const points = t(locale, 'polls.results.points', { points: o.borda ?? 0 })
+        return `${o.rank ?? i + 1}. ${o.label} ${points}${o.tied === true ? ` ${t(locale, 'polls.results.tied')}` : ''}`
+      })
     case 'scale': {
       const mean = q.scale?.mean
       if (mean !== null && mean !== undefined) return [t(locale, 'polls.results.mean', { mean: decimal.format(mean) })]
