@@ -3,9 +3,10 @@ import type { Db, Tx } from '../db/client.js'
 import { contacts, inboundMessages, media, outbox, replyReplays, sessions } from '../db/schema/index.js'
 import type { Logger } from '../log.js'
 import { z } from 'zod'
-import { CHANNEL_KINDS, type ChannelKind, type HandleResult, type InboundMessage } from './channel.js'
+import { CHANNEL_KINDS, type ChannelKind, type HandleResult, type InboundIntake, type InboundMessage } from './channel.js'
+import { createInboundIntake } from './channels/inbound-intake.js'
 import { isExpired } from './engine/expiry.js'
-import { begin, MENU_FLOW, newSession, step } from './engine/index.js'
+import { begin, MENU_FLOW, newSession, recover, step } from './engine/index.js'
 import {
   type Effect,
   type EffectName,
@@ -50,6 +51,11 @@ export type RuntimeOptions = {
    * for the flows a step may touch; they join `engine.flows` for that step only.
    */
   resolveFlows?: (tx: Tx, flowIds: readonly string[], locale: string) => Promise<Record<string, Flow>>
+  /**
+   * Readies a message before its transaction (places a location; fetches, cleans and stores a
+   * file when the question expects one); by default with the default media limit.
+   */
+  intake?: InboundIntake
 }
 
 /** 'busy': the contact is mid-conversation (try again later); 'gone': no such contact or channel. */
@@ -80,6 +86,31 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   // Messages of one contact handled by this process run one after another, in arrival order;
   // across processes the session row lock keeps them apart.
   const queues = new Map<string, Promise<unknown>>()
+  const intake = options.intake ?? createInboundIntake({ db: options.db, logger: options.logger })
+
+  /**
+   * Whether the contact's conversation waits for a file now. Asked before the transaction, so a
+   * download never holds the session lock (nor, on PGlite, the whole database); the transaction
+   * still drops a file the session moved past meanwhile (another instance, a race).
+   */
+  async function expectsMedia(message: InboundMessage): Promise<boolean> {
+    const [row] = await options.db
+      .select({ state: sessions.state })
+      .from(sessions)
+      .innerJoin(contacts, eq(sessions.contactId, contacts.id))
+      .where(and(eq(contacts.channel, message.channel), eq(contacts.channelUserId, message.from.channelUserId)))
+    const session = SessionSchema.safeParse(row?.state)
+    if (!session.success || session.data.waiting !== 'input' || session.data.flowId === null || session.data.nodeId === null) return false
+    if (isExpired(session.data, { ...options.engine, now: now() })) return false
+    const node = options.engine.flows[session.data.flowId]?.nodes[session.data.nodeId]
+    return node?.kind === 'ask' && node.input.type === 'media'
+  }
+
+  /** The message with its content readied by the intake, the file fetched only when expected. */
+  async function readied(message: InboundMessage): Promise<InboundMessage> {
+    const media = message.content.kind === 'media' && message.media !== undefined && (await expectsMedia(message))
+    return { ...message, content: await intake(message, { media }) }
+  }
 
   /** The engine's world for one step, with the data-made flows (a poll) the session is in or enters. */
   async function engineFor(tx: Tx, at: Date, session: Session, facts: Record<string, Json>, entering?: string): Promise<EngineContext> {
@@ -109,6 +140,22 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       replies.push(...result.replies)
     }
     return { session: result.session, replies }
+  }
+
+  /**
+   * Steps inside a savepoint. If an effect throws, everything this message did is undone and the
+   * citizen stays where they were, told kindly to send it again (the engine's failure exit); the
+   * error is logged as its class and code only (the logger's serializer).
+   */
+  async function stepOrRecover(tx: Tx, session: Session, input: Input, context: EffectContext) {
+    try {
+      return await tx.transaction((savepoint) => runSteps(savepoint, session, input, context))
+    } catch (error) {
+      options.logger.error({ err: error, channel: context.channel, node: session.nodeId }, 'an effect failed; the citizen was asked to send again')
+      const engine = await engineFor(tx, context.now, session, { channel: context.channel, sharedScreen: context.sharedScreen === true })
+      // the answer counts as activity, so the question does not expire under them
+      return recover({ ...session, lastActivityAt: context.now.toISOString() }, engine)
+    }
   }
 
   async function handleNow(message: InboundMessage): Promise<HandleResult> {
@@ -152,7 +199,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         sharedScreen: message.sharedScreen === true,
         clientKey: message.clientKey,
       }
-      const result = await runSteps(tx, session, message.content, context)
+      const result = await stepOrRecover(tx, session, message.content, context)
       await dropUnexpectedMedia(tx, message, result.session)
       // "borrar mis datos" deleted the contact: keep nothing more of it, not even this exchange
       const [kept] = await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, contact.id))
@@ -223,7 +270,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     handle(message) {
       const key = `${message.channel}\u0000${message.from.channelUserId}`
       const previous = queues.get(key) ?? Promise.resolve()
-      const current = previous.catch(() => undefined).then(() => handleNow(message))
+      const current = previous.catch(() => undefined).then(async () => handleNow(await readied(message)))
       queues.set(key, current)
       void current
         .catch(() => undefined)
@@ -294,8 +341,9 @@ async function repliesOf(tx: Tx, message: InboundMessage): Promise<Reply[]> {
 }
 
 /**
- * A file the conversation did not ask for (sent at a question that expects none) is not kept:
- * the channel stored it on arrival, and nothing in the session or a case points at it now.
+ * A file the conversation did not ask for is not kept. The intake stores only what the question
+ * expects, but the session may have moved on between its look and this transaction (a message
+ * handled by another instance); nothing in the session or a case points at the file then.
  */
 async function dropUnexpectedMedia(tx: Tx, message: InboundMessage, session: Session): Promise<void> {
   if (message.content.kind !== 'media') return

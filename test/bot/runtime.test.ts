@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { InboundMessage } from '../../src/bot/channel.js'
 import { createRuntime, type EffectHandlers } from '../../src/bot/runtime.js'
@@ -107,22 +106,24 @@ describe.each(databaseKinds)('runtime on %s', (kind) => {
     expect(created).toEqual(['primera respuesta'])
   })
 
-  it('keeps nothing of a message whose effect throws, so it can be retried', async () => {
+  it('keeps nothing an effect that throws did, and asks the same question again, kindly', async () => {
     const bot = runtime()
     await bot.handle(message('hola'))
-    const [before] = await database.db.select().from(sessions)
     failNextCreate = true
     const failing = message('se cayó')
-    await expect(bot.handle(failing)).rejects.toThrow('case store unavailable')
+    const answered = await bot.handle(failing)
+    expect(answered.replies.map((r) => r.text)).toEqual(['engine.effectFailed', 'tiny.ask'])
 
+    // the effect's own write is undone; the citizen is still at the question
     expect(await database.db.select().from(departments)).toEqual([])
-    expect(await database.db.select().from(inboundMessages).where(eq(inboundMessages.externalId, failing.externalId))).toEqual([])
-    expect(await database.db.select().from(sessions)).toEqual([before])
-    expect(await database.db.select().from(outbox)).toHaveLength(1)
+    const [after] = await database.db.select().from(sessions)
+    expect(after?.state).toMatchObject({ flowId: 'menu', nodeId: 'what', waiting: 'input', vars: {} })
+    // told through the outbox like any reply, so Telegram and WhatsApp citizens hear it too
+    expect((await database.db.select().from(outbox)).map((row) => row.status)).toEqual(['pending', 'pending', 'pending'])
 
     failNextCreate = false
-    const retried = await bot.handle(failing)
-    expect(retried.replies.map((r) => r.text)).toEqual(['tiny.done CASE-1'])
+    const again = await bot.handle(message('se cayó'))
+    expect(again.replies.map((r) => r.text)).toEqual(['tiny.done CASE-1'])
   })
 
   it('keeps an inline channel\'s replies only sealed, for a retry that holds the key', async () => {

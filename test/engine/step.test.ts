@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { begin, newSession, step, validateFlows, type Flow, type Session } from '../../src/bot/engine/index.js'
+import { begin, newSession, recover, step, validateFlows, type Flow, type Session } from '../../src/bot/engine/index.js'
 import { flows } from '../../src/flows/index.js'
 import { chat, createdCase } from './chat.js'
 import { testContext } from './context.js'
@@ -57,6 +57,32 @@ describe('step', () => {
     const talk = chat({ ctx, flow: 'first' })
     const result = talk.send('mi dato')
     expect(result.session).toMatchObject({ flowId: 'complaint', nodeId: 'sector', vars: {} })
+  })
+
+  it('recovers from a failed effect at the question the citizen answered, or idle when there was none', () => {
+    const ctx = testContext({
+      flows: withTestFlows({
+        ask: {
+          id: 'ask',
+          title: 'ask',
+          start: 'q',
+          nodes: {
+            q: { kind: 'ask', var: 'a', prompt: 'Pregunta', input: { type: 'text', min: 1, max: 50 }, next: 'go' },
+            go: { kind: 'effect', effect: 'case.lookup', args: { code: 'a' }, resultVar: 'r', next: 'end' },
+            end: { kind: 'end' },
+          },
+        },
+      }),
+    })
+    const asked = begin(newSession('es'), 'ask', ctx).session
+    const atQuestion = recover(asked, ctx)
+    expect(atQuestion.session).toEqual(asked)
+    expect(atQuestion.replies).toHaveLength(2)
+    expect(atQuestion.replies[0]?.text).toMatch(/envíela otra vez/)
+    expect(atQuestion.replies[1]?.text).toBe('Pregunta')
+    const idle = recover(newSession('es'), ctx)
+    expect(idle.replies).toHaveLength(1)
+    expect(idle.session.flowId).toBeNull()
   })
 
   it('builds effect arguments from dotted paths, sending null for unset ones', () => {

@@ -1,5 +1,5 @@
 export * from './types.js'
-export { step, begin } from './step.js'
+export { step, begin, recover } from './step.js'
 export { newSession } from './new-session.js'
 export { validateFlows } from './validate-flows.js'
 export { matchChoice, type ChoiceMatch, type ChoiceOption, type MatchChoiceSettings } from './match-choice.js'

@@ -3,6 +3,7 @@ import { expiryNotice, isExpired } from './expiry.js'
 import { MENU_FLOW, parseGlobalCommand, runGlobalCommand } from './global-commands.js'
 import { withLiteralTexts } from './literal-text.js'
 import { readAnswer, unsupportedKey } from './read-answer.js'
+import { questionReply } from './question.js'
 import { continueAt, currentNode, currentQuestion, goIdle, startFlow, type Turn } from './run.js'
 import type { EffectResult, EngineContext, Input, Json, MessageContent, Session, StepResult } from './types.js'
 
@@ -18,6 +19,21 @@ export function step(session: Session, input: Input, context: EngineContext): St
   const turn: Turn = { session: structuredClone(session), replies: [], effects: [] }
   if (input.kind === 'effect.result') resume(turn, input, ctx)
   else answer(turn, input, ctx)
+  return turn
+}
+
+/**
+ * What the citizen is told when an effect their answer asked for failed (the database, a routing
+ * rule): nothing of that answer was kept, so they stay where they were — the same question asked
+ * again, or idle — and are asked kindly to send it again. `session` is the state before the answer.
+ */
+export function recover(session: Session, context: EngineContext): StepResult {
+  const ctx = withLiteralTexts(context)
+  const turn: Turn = { session: structuredClone(session), replies: [], effects: [] }
+  turn.replies.push({ text: ctx.t(session.locale, 'engine.effectFailed') })
+  const question = session.waiting === 'input' ? currentQuestion(session, ctx) : undefined
+  if (question) turn.replies.push(questionReply(question, turn.session, ctx))
+  else goIdle(turn.session)
   return turn
 }
 
