@@ -38,25 +38,47 @@ async function unitCodes(db: DbOrTx): Promise<Map<string, string>> {
   return new Map([[NO_UNIT, ''], ...rows.map((u): [string, string] => [u.id, u.code])])
 }
 
+/** Every month from `first` to `last` (`YYYY-MM`), both included. */
+export function monthsBetween(first: string, last: string): string[] {
+  const months: string[] = []
+  for (let m = first; m <= last; m = shiftMonth(m, 1)) months.push(m)
+  return months
+}
+
+/** The months a release covers, and those of them it must issue now (the rest are copied). */
+export type ReleaseMonths = { all: string[]; toIssue: string[] }
+
 /**
- * Reads what a publication is drawn from: the reference lists (every department, municipality,
- * sector and category, so that tables list zeros too) and the case cube over whole months, one
- * GROUP BY over the one-row-per-case statistics.
+ * The months of the release built at `now`: from the first filed case (or the previous release's
+ * first month) to the last whole month; those the previous release already issued are frozen and
+ * only copied, the others (normally the one month that has just closed) are issued now.
  */
-export async function loadPublicationInput(db: DbOrTx, now: Date): Promise<PublicationInput> {
+export async function releaseMonths(db: DbOrTx, now: Date, previous: { first: string; last: string } | null): Promise<ReleaseMonths> {
   const last = lastWholeMonth(now)
   const [first] = await db.select({ day: sql<string | null>`min(${caseStats.day})::text` }).from(caseStats)
-  const firstMonth = first?.day ? first.day.slice(0, 7) : null
-  const months: string[] = []
-  for (let m = firstMonth; m !== null && m <= last; m = shiftMonth(m, 1)) months.push(m)
+  const starts = [first?.day?.slice(0, 7), previous?.first].filter((m): m is string => typeof m === 'string')
+  if (starts.length === 0) return { all: [], toIssue: [] }
+  const all = monthsBetween(starts.sort()[0] ?? last, previous && previous.last > last ? previous.last : last)
+  const toIssue = all.filter((m) => !previous || m < previous.first || m > previous.last)
+  return { all, toIssue }
+}
+
+/**
+ * Reads what the months to issue are drawn from: the reference lists (every department,
+ * municipality, sector and category, so that tables list zeros too) and the case cube of those
+ * months, one GROUP BY over the one-row-per-case statistics.
+ */
+export async function loadPublicationInput(db: DbOrTx, months: readonly string[]): Promise<PublicationInput> {
   const [deps, munis, cats, codes] = await Promise.all([
     db.select({ code: departments.code }).from(departments).orderBy(asc(departments.code)),
     db.select({ code: municipalities.code, department: municipalities.departmentCode }).from(municipalities).orderBy(asc(municipalities.code)),
     db.selectDistinct({ code: categories.code }).from(categories).orderBy(asc(categories.code)),
     unitCodes(db),
   ])
+  const sorted = [...months].sort()
+  const [from, to] = [sorted[0], sorted.at(-1)]
   const raw =
-    months.length === 0
+    from === undefined || to === undefined
       ? []
       : await db
           .select({
@@ -69,14 +91,15 @@ export async function loadPublicationInput(db: DbOrTx, now: Date): Promise<Publi
             count: sql<number>`count(*)::int`,
           })
           .from(caseStats)
-          .where(sql`${caseStats.day} >= ${`${months[0]}-01`}::date and ${caseStats.day} < ${`${shiftMonth(last, 1)}-01`}::date`)
+          .where(sql`${caseStats.day} >= ${`${from}-01`}::date and ${caseStats.day} < ${`${shiftMonth(to, 1)}-01`}::date`)
           .groupBy(sql`1, 2, 3, 4, 5, 6`)
-  const rows = raw.map((row) => CubeRowSchema.parse(row))
+  const monthIndex = new Map(months.map((m, i) => [m, i]))
+  // months between the first and the last to issue that are frozen already are not read again
+  const rows = raw.map((row) => CubeRowSchema.parse(row)).filter((row) => monthIndex.has(row.month))
   const categoryList = cats.map((c) => c.code)
   // a category no longer in the reference list still counts: it keeps its code as a row
   for (const row of rows) if (!categoryList.includes(row.category)) categoryList.push(row.category)
   const unitList = [...new Set(rows.map((row) => codes.get(row.unit ?? NO_UNIT) ?? ''))].sort()
-  const monthIndex = new Map(months.map((m, i) => [m, i]))
   const municipalityIndex = new Map(munis.map((m, i) => [m.code, i]))
   const categoryIndex = new Map(categoryList.map((c, i) => [c, i]))
   const unitIndex = new Map(unitList.map((u, i) => [u, i]))
@@ -92,7 +115,6 @@ export async function loadPublicationInput(db: DbOrTx, now: Date): Promise<Publi
   }))
   return {
     months,
-    lastTwelve: months.slice(-12),
     departments: deps.map((d) => d.code),
     municipalities: munis,
     sectors: [...SECTORS],

@@ -6,31 +6,37 @@ export const WEEK_STARTS = ['01', '08', '15', '22'] as const
 /** A place of the geography hierarchy: the nation, a department or a municipality. */
 export type Place = { level: 'nation' | 'department' | 'municipality'; code: string; department: string }
 
-/** What a publication is drawn from: the reference lists and the counts of the case cube. */
-export type PublicationInput = {
-  months: readonly string[]
-  /** the months of the twelve-month league, the last ones of `months` */
-  lastTwelve: readonly string[]
+/** The reference lists every month's tables are laid out over (so that tables list zeros too). */
+export type Reference = {
   departments: readonly string[]
   municipalities: readonly { code: string; department: string }[]
   sectors: readonly string[]
   categories: readonly string[]
-  /** unit codes with cases ('' for cases without a unit) */
+}
+
+/** What the months to issue are drawn from: the reference lists, and the case cube of each month. */
+export type PublicationInput = Reference & {
+  /** the months to issue now (`YYYY-MM`), each laid out and suppressed on its own */
+  months: readonly string[]
+  /** unit codes with cases in those months ('' for cases without a unit) */
   units: readonly string[]
-  /** one row per (month, week, municipality, sector, category, unit) of the cube */
+  /** one row per (month, week, municipality, sector, category, unit) of the cube; indexes into the lists above */
   cube: readonly CubeRow[]
 }
 
 export type CubeRow = { month: number; week: number; municipality: number; sector: number; category: number; unit: number; count: number }
 
-type Block = { name: string; audience: 'public' | 'observatory'; periodKind: 'all' | 'last12' | 'month' | 'week'; dimension: 'total' | 'sector' | 'category' | 'unit'; offset: number; size: number }
+/** One month of the cube: its rows, with `units` the unit codes its rows index. */
+export type MonthInput = Reference & { month: string; units: readonly string[]; cube: readonly Omit<CubeRow, 'month'>[] }
+
+type Block = { name: string; audience: 'public' | 'observatory'; periodKind: 'month' | 'week'; dimension: 'total' | 'sector' | 'category' | 'unit'; offset: number; size: number }
 
 /**
  * The units and the (municipality, sector) pairs they answer for, in linked groups: a reader who
  * knows the routing rules knows that a health area's count is the sum of its municipalities'
  * health counts. Units joined by a reassigned case fall into one group, whose sums still agree.
  */
-function unitAreas(input: PublicationInput): { units: number[]; pairs: [number, number][] }[] {
+function unitAreas(input: MonthInput): { units: number[]; pairs: [number, number][] }[] {
   const S = input.sectors.length
   const U = input.units.length
   const parent = new Map<number, number>()
@@ -58,15 +64,20 @@ function unitAreas(input: PublicationInput): { units: number[]; pairs: [number, 
 }
 
 /**
- * The cells of a publication laid out in flat blocks (an index per cell, arithmetic rather than
- * string keys, so a million cases lay out in well under a second), their values, and the
- * equations that link them: within a table (the total and its rows), along the hierarchies
- * (nation > department > municipality; all months > month > week) and across tables (the
- * sector and the category rows of the same total; the league's units and the national total).
+ * The tables of ONE month laid out in flat blocks (an index per cell, arithmetic rather than
+ * string keys), their values, and the equations that link them: within a table (the total and
+ * its rows), along the geography (nation > department > municipality), the weeks inside the
+ * month, the categories and the sectors of the same total, and the units against the places they
+ * answer for and the national total.
+ *
+ * There is no table over several months here on purpose: a month is issued once, when it has
+ * closed, and never recomputed, and every figure over several months (all months, the league's
+ * twelve) is a sum of issued months (derive-windows.ts). So no two releases, nor a release and
+ * its predecessor, can be subtracted into anything a month's own protection did not already
+ * allow. A cumulative table suppressed afresh each month could: its difference across two
+ * releases is the new month, cell for cell, whatever the new month's table withholds.
  */
-export function layOutPublication(input: PublicationInput) {
-  const M = input.months.length
-  const W = M * WEEK_STARTS.length
+export function layOutMonth(input: MonthInput) {
   const places: Place[] = [
     { level: 'nation', code: '', department: '' },
     ...input.departments.map((code): Place => ({ level: 'department', code, department: code })),
@@ -76,6 +87,7 @@ export function layOutPublication(input: PublicationInput) {
   const S = input.sectors.length + 1 // 0 = the total
   const C = input.categories.length
   const U = input.units.length
+  const Q = WEEK_STARTS.length
   const departmentIndex = new Map(input.departments.map((code, i) => [code, 1 + i]))
   const municipalitiesOf = input.departments.map((code) =>
     input.municipalities.flatMap((m, i) => (m.department === code ? [1 + input.departments.length + i] : [])),
@@ -89,133 +101,79 @@ export function layOutPublication(input: PublicationInput) {
     size += cells
     return b.offset
   }
-  // public: months by sector, all months by sector and by category, the league (all, last twelve)
-  const monthSector = block('month-sector', 'public', 'month', 'sector', M * G * S)
-  const allSector = block('all-sector', 'public', 'all', 'sector', G * S)
-  const allCategory = block('all-category', 'public', 'all', 'category', G * C)
-  const unitAll = block('unit-all', 'public', 'all', 'unit', U)
-  const unitLast12 = block('unit-last12', 'public', 'last12', 'unit', U + 1) // + its national total
+  // public: the month by sector at every place, and by unit (what the league's windows sum)
+  const monthSector = block('month-sector', 'public', 'month', 'sector', G * S)
+  const monthUnit = block('month-unit', 'public', 'month', 'unit', U)
   const publicSize = size
-  // observatory: weeks by sector, months by category
-  const weekSector = block('week-sector', 'observatory', 'week', 'sector', W * G * S)
-  const monthCategory = block('month-category', 'observatory', 'month', 'category', M * G * C)
+  // observatory: weeks by sector, the month by category
+  const weekSector = block('week-sector', 'observatory', 'week', 'sector', Q * G * S)
+  const monthCategory = block('month-category', 'observatory', 'month', 'category', G * C)
 
   const at = {
-    monthSector: (m: number, g: number, s: number) => monthSector + (m * G + g) * S + s,
-    allSector: (g: number, s: number) => allSector + g * S + s,
-    allCategory: (g: number, c: number) => allCategory + g * C + c,
-    unitAll: (u: number) => unitAll + u,
-    unitLast12: (u: number) => unitLast12 + u,
-    last12Total: () => unitLast12 + U,
-    weekSector: (w: number, g: number, s: number) => weekSector + (w * G + g) * S + s,
-    monthCategory: (m: number, g: number, c: number) => monthCategory + (m * G + g) * C + c,
+    monthSector: (g: number, s: number) => monthSector + g * S + s,
+    monthUnit: (u: number) => monthUnit + u,
+    weekSector: (q: number, g: number, s: number) => weekSector + (q * G + g) * S + s,
+    monthCategory: (g: number, c: number) => monthCategory + g * C + c,
   }
 
   const values = new Int32Array(size)
-  const firstTwelve = M - input.lastTwelve.length
+  const bump = (cell: number, count: number) => {
+    values[cell] = (values[cell] ?? 0) + count
+  }
   for (const row of input.cube) {
     const muni = 1 + input.departments.length + row.municipality
     const dept = departmentIndex.get(input.municipalities[row.municipality]?.department ?? '') ?? 0
-    const w = row.month * WEEK_STARTS.length + row.week
     for (const g of [0, dept, muni]) {
-      values[at.weekSector(w, g, 0)] = (values[at.weekSector(w, g, 0)] ?? 0) + row.count
-      values[at.weekSector(w, g, 1 + row.sector)] = (values[at.weekSector(w, g, 1 + row.sector)] ?? 0) + row.count
-      values[at.monthCategory(row.month, g, row.category)] = (values[at.monthCategory(row.month, g, row.category)] ?? 0) + row.count
+      bump(at.weekSector(row.week, g, 0), row.count)
+      bump(at.weekSector(row.week, g, 1 + row.sector), row.count)
+      bump(at.monthCategory(g, row.category), row.count)
     }
-    values[at.unitAll(row.unit)] = (values[at.unitAll(row.unit)] ?? 0) + row.count
-    if (row.month >= firstTwelve) {
-      values[at.unitLast12(row.unit)] = (values[at.unitLast12(row.unit)] ?? 0) + row.count
-      values[at.last12Total()] = (values[at.last12Total()] ?? 0) + row.count
-    }
+    bump(at.monthUnit(row.unit), row.count)
   }
-  const add = (to: number, from: number) => {
-    values[to] = (values[to] ?? 0) + (values[from] ?? 0)
-  }
-  for (let m = 0; m < M; m++)
-    for (let g = 0; g < G; g++) {
-      for (let s = 0; s < S; s++) {
-        for (let q = 0; q < WEEK_STARTS.length; q++) add(at.monthSector(m, g, s), at.weekSector(m * WEEK_STARTS.length + q, g, s))
-        add(at.allSector(g, s), at.monthSector(m, g, s))
-      }
-      for (let c = 0; c < C; c++) add(at.allCategory(g, c), at.monthCategory(m, g, c))
-    }
+  for (let g = 0; g < G; g++) for (let s = 0; s < S; s++) for (let q = 0; q < Q; q++) bump(at.monthSector(g, s), values[at.weekSector(q, g, s)] ?? 0)
 
   const publicGroups = new GroupsBuilder()
   const allGroups = new GroupsBuilder()
-  const both = (fn: (b: GroupsBuilder) => void) => {
-    fn(publicGroups)
-    fn(allGroups)
-  }
   const range = (n: number) => Array.from({ length: n }, (_, i) => i)
   /** the geography hierarchy of one breakdown: department = Σ its municipalities, nation = Σ departments */
   const geography = (b: GroupsBuilder, cell: (g: number) => number) => {
     municipalitiesOf.forEach((munis, d) => b.sum(cell(1 + d), munis.map(cell)))
     b.sum(cell(0), input.departments.map((_, d) => cell(1 + d)))
   }
-  both((b) => {
-    for (let m = 0; m < M; m++) {
-      for (let g = 0; g < G; g++) b.sum(at.monthSector(m, g, 0), range(S - 1).map((s) => at.monthSector(m, g, 1 + s)))
-      for (let s = 0; s < S; s++) geography(b, (g) => at.monthSector(m, g, s))
-    }
-    for (let g = 0; g < G; g++) {
-      b.sum(at.allSector(g, 0), range(S - 1).map((s) => at.allSector(g, 1 + s)))
-      b.sum(at.allSector(g, 0), range(C).map((c) => at.allCategory(g, c)))
-      for (let s = 0; s < S; s++) b.sum(at.allSector(g, s), range(M).map((m) => at.monthSector(m, g, s)))
-    }
-    for (let s = 0; s < S; s++) geography(b, (g) => at.allSector(g, s))
-    for (let c = 0; c < C; c++) geography(b, (g) => at.allCategory(g, c))
-    b.sum(at.allSector(0, 0), range(U).map(at.unitAll))
-    b.sum(at.last12Total(), range(U).map(at.unitLast12))
-    b.sum(at.last12Total(), range(input.lastTwelve.length).map((i) => at.monthSector(firstTwelve + i, 0, 0)))
-    for (const { units, pairs } of unitAreas(input)) {
-      const muniCell = (m: number | null, muni: number, s: number) => {
-        const g = 1 + input.departments.length + muni
-        return m === null ? at.allSector(g, 1 + s) : at.monthSector(m, g, 1 + s)
-      }
-      b.balance(units.map(at.unitAll), pairs.map(([muni, s]) => muniCell(null, muni, s)))
-      b.balance(
-        units.map(at.unitLast12),
-        range(input.lastTwelve.length).flatMap((i) => pairs.map(([muni, s]) => muniCell(firstTwelve + i, muni, s))),
-      )
-    }
-  })
-  for (let m = 0; m < M; m++)
-    for (let g = 0; g < G; g++) {
-      for (let s = 0; s < S; s++) allGroups.sum(at.monthSector(m, g, s), WEEK_STARTS.map((_, q) => at.weekSector(m * WEEK_STARTS.length + q, g, s)))
-      allGroups.sum(at.monthSector(m, g, 0), range(C).map((c) => at.monthCategory(m, g, c)))
-    }
-  for (let w = 0; w < W; w++) {
-    for (let g = 0; g < G; g++) allGroups.sum(at.weekSector(w, g, 0), range(S - 1).map((s) => at.weekSector(w, g, 1 + s)))
-    for (let s = 0; s < S; s++) geography(allGroups, (g) => at.weekSector(w, g, s))
+  const areas = unitAreas(input)
+  for (const b of [publicGroups, allGroups]) {
+    for (let g = 0; g < G; g++) b.sum(at.monthSector(g, 0), range(S - 1).map((s) => at.monthSector(g, 1 + s)))
+    for (let s = 0; s < S; s++) geography(b, (g) => at.monthSector(g, s))
+    b.sum(at.monthSector(0, 0), range(U).map(at.monthUnit))
+    for (const { units, pairs } of areas)
+      b.balance(units.map(at.monthUnit), pairs.map(([muni, s]) => at.monthSector(1 + input.departments.length + muni, 1 + s)))
   }
-  for (let c = 0; c < C; c++) {
-    for (let m = 0; m < M; m++) geography(allGroups, (g) => at.monthCategory(m, g, c))
-    for (let g = 0; g < G; g++) allGroups.sum(at.allCategory(g, c), range(M).map((m) => at.monthCategory(m, g, c)))
+  for (let g = 0; g < G; g++) {
+    for (let s = 0; s < S; s++) allGroups.sum(at.monthSector(g, s), range(Q).map((q) => at.weekSector(q, g, s)))
+    allGroups.sum(at.monthSector(g, 0), range(C).map((c) => at.monthCategory(g, c)))
   }
+  for (let q = 0; q < Q; q++) {
+    for (let g = 0; g < G; g++) allGroups.sum(at.weekSector(q, g, 0), range(S - 1).map((s) => at.weekSector(q, g, 1 + s)))
+    for (let s = 0; s < S; s++) geography(allGroups, (g) => at.weekSector(q, g, s))
+  }
+  for (let c = 0; c < C; c++) geography(allGroups, (g) => at.monthCategory(g, c))
 
   /** Where a flat index sits: its block and the place, period and code it stands for. */
   function describe(index: number): { block: Block; place: Place; period: string; code: string } {
     const b = blocks.find((x) => index >= x.offset && index < x.offset + x.size)
-    if (!b) throw new Error(`cell ${index} is outside the publication`)
+    if (!b) throw new Error(`cell ${index} is outside the month's tables`)
     const i = index - b.offset
     const sectorCode = (s: number) => (s === 0 ? '' : (input.sectors[s - 1] ?? ''))
     const nation = places[0] as Place
-    const week = (w: number) => `${input.months[Math.floor(w / WEEK_STARTS.length)] ?? ''}-${WEEK_STARTS[w % WEEK_STARTS.length] ?? ''}`
     switch (b.name) {
       case 'month-sector':
-        return { block: b, place: places[Math.floor(i / S) % G] ?? nation, period: input.months[Math.floor(i / (S * G))] ?? '', code: sectorCode(i % S) }
-      case 'all-sector':
-        return { block: b, place: places[Math.floor(i / S)] ?? nation, period: 'all', code: sectorCode(i % S) }
-      case 'all-category':
-        return { block: b, place: places[Math.floor(i / C)] ?? nation, period: 'all', code: input.categories[i % C] ?? '' }
-      case 'unit-all':
-        return { block: b, place: nation, period: 'all', code: input.units[i] ?? '' }
-      case 'unit-last12':
-        return i === U ? { block: { ...b, dimension: 'total' }, place: nation, period: 'last12', code: '' } : { block: b, place: nation, period: 'last12', code: input.units[i] ?? '' }
+        return { block: b, place: places[Math.floor(i / S)] ?? nation, period: input.month, code: sectorCode(i % S) }
+      case 'month-unit':
+        return { block: b, place: nation, period: input.month, code: input.units[i] ?? '' }
       case 'week-sector':
-        return { block: b, place: places[Math.floor(i / S) % G] ?? nation, period: week(Math.floor(i / (S * G))), code: sectorCode(i % S) }
+        return { block: b, place: places[Math.floor(i / S) % G] ?? nation, period: `${input.month}-${WEEK_STARTS[Math.floor(i / (S * G))] ?? ''}`, code: sectorCode(i % S) }
       default:
-        return { block: b, place: places[Math.floor(i / C) % G] ?? nation, period: input.months[Math.floor(i / (C * G))] ?? '', code: input.categories[i % C] ?? '' }
+        return { block: b, place: places[Math.floor(i / C)] ?? nation, period: input.month, code: input.categories[i % C] ?? '' }
     }
   }
 
@@ -231,4 +189,4 @@ export function layOutPublication(input: PublicationInput) {
   }
 }
 
-export type PublicationLayout = ReturnType<typeof layOutPublication>
+export type MonthLayout = ReturnType<typeof layOutMonth>
