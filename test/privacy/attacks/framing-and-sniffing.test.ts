@@ -102,10 +102,10 @@ describe('the pages under their Content-Security-Policy, in a browser', () => {
 
   it('runs the observatory dashboard with its chart library, with no violation', async () => {
     const page = await browser.newPage()
-    // the page's own scripts, its chart library and its calls to the statistics API all ran
+    // its chart library loaded, and its own script ran: the intro is written from texts.json
     await page.goto(`${base}/observatorio`, { waitUntil: 'networkidle' })
     expect(await page.evaluate('typeof window.Chart')).toBe('function')
-    expect(await page.locator('#department option').count()).toBeGreaterThan(1)
+    expect((await page.locator('#intro').textContent())?.length).toBeGreaterThan(10)
     expect(await violations(page)).toEqual([])
   })
 
