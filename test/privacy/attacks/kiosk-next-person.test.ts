@@ -148,7 +148,7 @@ describe.each(databaseKinds)('the next person at a shared kiosk (%s)', (kind) =>
     await page.screenshot({ path: `test-results/kiosk-idle-countdown-360-${kind}.png` })
 
     // someone is still there: a key press cancels, and the words stay
-    await page.keyboard.press('Shift')
+    await page.keyboard.press('Escape')
     await expect.poll(() => countdown.isVisible()).toBe(false)
     expect(await chat.userTexts()).toEqual(['Presentar una queja', 'salud'])
 

@@ -682,6 +682,8 @@
     countdownTitle.textContent = t(mode === 'end' ? 'endTitle' : 'idleTitle')
     countdownEl.hidden = false
     tick()
+    // the panel takes room from the log: keep the last message (the tracking code) in sight
+    scrollToEnd()
     announce(countdownTitle.textContent + '. ' + countdownText.textContent)
     countdownTicker = setInterval(tick, 1000)
   }
@@ -711,11 +713,12 @@
     input.focus()
   })
 
-  // Any key or touch means someone is there. Tab only moves focus (perhaps to the countdown's own
-  // buttons), and those buttons say for themselves what the person wants.
+  // Any key or touch means someone is there. Tab and Shift+Tab only move focus (perhaps to the
+  // countdown's own buttons), and those buttons say for themselves what the person wants.
+  var FOCUS_KEYS = ['Tab', 'Shift', 'Control', 'Alt', 'Meta']
   function onActivity(event) {
     if (!KIOSK) return
-    if (event.type === 'keydown' && event.key === 'Tab') return
+    if (event.type === 'keydown' && FOCUS_KEYS.indexOf(event.key) >= 0) return
     if (event.target instanceof Node && countdownEl.contains(event.target)) return
     if (countdownMode) hideCountdown()
     restartIdle()
