@@ -27,6 +27,9 @@ const ProgressSchema = z.object({
   audience: z.number().int(),
   queued: z.number().int(),
   deferred: z.number().int(),
+  /** why the queued wait: in another of their polls, in another conversation, or for the channel's pace */
+  waiting: z.object({ otherPoll: z.number().int(), conversation: z.number().int(), pace: z.number().int() }),
+  remindersWaiting: z.number().int(),
   invited: z.number().int(),
   delivered: z.number().int(),
   failed: z.number().int(),
@@ -120,7 +123,7 @@ export function createPollRoutes(options: { minCell?: number } = {}) {
       })
       return c.json(view(poll))
     })
-    .get('/:id/progress', validate('param', IdParamSchema), async (c) => c.json(await pollProgress(c.var.db, c.req.valid('param').id)))
+    .get('/:id/progress', validate('param', IdParamSchema), async (c) => c.json(await pollProgress(c.var.db, c.req.valid('param').id, c.var.now())))
     .get('/:id/results', validate('param', IdParamSchema), validate('query', ResultsQuerySchema), async (c) => {
       const { format, locale } = c.req.valid('query')
       const results = await pollResults(c.var.db, c.req.valid('param').id, { locale, withTexts: true })

@@ -25,6 +25,7 @@ export type PollForFlow = { id: string; definition: PollDefinition }
 export function pollFlow(poll: PollForFlow, locale: string): Flow {
   const { definition } = poll
   const text = (value: Parameters<typeof localized>[0]) => literal(localized(value, locale))
+  const doneText = definition.resultsVisibility === 'admins' ? 'polls.done' : 'polls.doneWithResults'
   const introText = [localized(definition.title, locale), definition.intro ? localized(definition.intro, locale) : undefined]
   const nodes: Record<string, FlowNode> = {
     start: { kind: 'effect', effect: 'poll.answer', args: { poll: 'poll' }, resultVar: 'state', next: 'opening' },
@@ -38,7 +39,9 @@ export function pollFlow(poll: PollForFlow, locale: string): Flow {
       default: 'intro',
     },
     intro: { kind: 'say', text: literal(`📋 ${introText.filter((part) => part !== undefined).join('\n')}`), next: 'howTo' },
-    howTo: { kind: 'say', text: 'polls.howTo', next: 'route' },
+    howTo: { kind: 'say', text: 'polls.howTo', next: 'queue' },
+    queue: { kind: 'branch', cases: [{ when: { var: 'state.morePending', in: [true] }, next: 'queued' }], default: 'route' },
+    queued: { kind: 'say', text: 'polls.queued', next: 'route' },
     reminder: { kind: 'say', text: 'polls.reminder', next: 'route' },
     afterSave: {
       kind: 'branch',
@@ -52,9 +55,13 @@ export function pollFlow(poll: PollForFlow, locale: string): Flow {
     route: {
       kind: 'branch',
       cases: definition.questions.map((q) => ({ when: { var: 'state.next', in: [q.id] }, next: `ask_${q.id}` })),
-      default: 'done',
+      default: 'finish',
     },
-    done: { kind: 'end', text: definition.resultsVisibility === 'admins' ? 'polls.done' : 'polls.doneWithResults' },
+    // the next poll in the member's queue goes out on the jobs' next run, a minute at most
+    finish: { kind: 'branch', cases: [{ when: { var: 'state.morePending', in: [true] }, next: 'thanks' }], default: 'done' },
+    thanks: { kind: 'say', text: doneText, next: 'next' },
+    next: { kind: 'end', text: 'polls.pending' },
+    done: { kind: 'end', text: doneText },
     already: { kind: 'end', text: 'polls.already' },
     closed: { kind: 'end', text: 'polls.closed' },
   }

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm'
+import { and, count, eq } from 'drizzle-orm'
 import type { Json } from '../bot/engine/index.js'
 import { guatemalaDate } from '../cases/guatemala-date.js'
 import type { DbOrTx } from '../db/client.js'
@@ -6,6 +6,7 @@ import { pollAnswers, pollInvitations, polls } from '../db/schema/index.js'
 import { answerSchema } from './answer-schema.js'
 import { localized } from './poll-definition.js'
 import { pollFromRow } from './poll-store.js'
+import { otherPendingPolls } from './poll-queue.js'
 
 /**
  * Where a member stands in a poll, as the poll flow reads it: `next` is the first question they
@@ -21,6 +22,11 @@ export type PollState = {
   title: string
   /** YYYY-MM-DD of the closing, in Guatemala */
   closesOn: string
+  /** the closing day and hour, in Guatemala, written in the member's language */
+  closesAtText: string
+  /** other open polls waiting for this member (invited or queued, not finished nor left) */
+  pending: number
+  morePending: boolean
 }
 
 export type RecordAnswersInput = { pollId: string; contactId: string; answers: Record<string, Json>; locale: string; now: Date }
@@ -36,7 +42,9 @@ export async function recordAnswers(db: DbOrTx, input: RecordAnswersInput): Prom
   const [invitation] = row
     ? await db.select().from(pollInvitations).where(and(eq(pollInvitations.pollId, pollId), eq(pollInvitations.contactId, contactId)))
     : []
-  if (!row || !invitation) return { closed: true, rejected: false, next: null, total: 0, remaining: 0, title: '', closesOn: '' }
+  if (!row || !invitation) {
+    return { closed: true, rejected: false, next: null, total: 0, remaining: 0, title: '', closesOn: '', closesAtText: '', pending: 0, morePending: false }
+  }
   const { definition } = pollFromRow(row)
   const closed = row.status !== 'open' || now.getTime() >= row.closesAt.getTime() || invitation.withdrawnAt !== null
 
@@ -69,6 +77,12 @@ export async function recordAnswers(db: DbOrTx, input: RecordAnswersInput): Prom
       .set({ startedAt: invitation.startedAt ?? now, completedAt: open.length === 0 ? now : null })
       .where(and(eq(pollInvitations.pollId, pollId), eq(pollInvitations.contactId, contactId)))
   }
+  const [waiting] = await db
+    .select({ n: count() })
+    .from(pollInvitations)
+    .innerJoin(polls, eq(polls.id, pollInvitations.pollId))
+    .where(otherPendingPolls(pollId, contactId, now))
+  const pending = waiting?.n ?? 0
   return {
     closed,
     rejected,
@@ -77,5 +91,13 @@ export async function recordAnswers(db: DbOrTx, input: RecordAnswersInput): Prom
     remaining: open.length,
     title: localized(definition.title, input.locale),
     closesOn: guatemalaDate(row.closesAt),
+    closesAtText: closingText(row.closesAt, input.locale),
+    pending,
+    morePending: pending > 0,
   }
+}
+
+/** "8 de diciembre de 2026, 18:00": members are in Guatemala, whatever the server's zone. */
+function closingText(at: Date, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'America/Guatemala', hourCycle: 'h23' }).format(at)
 }

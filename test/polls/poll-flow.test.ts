@@ -8,7 +8,8 @@ import { samplePoll } from './fixtures.js'
 
 const POLL = '7d3c1f0e-5b8a-4c2d-9e6f-0a1b2c3d4e5f'
 const state = (overrides: Partial<PollState> = {}): PollState & { [key: string]: Json } => ({
-  closed: false, rejected: false, next: 'service', total: 5, remaining: 5, title: 'Prioridades', closesOn: '2026-12-08', ...overrides,
+  closed: false, rejected: false, next: 'service', total: 5, remaining: 5, title: 'Prioridades', closesOn: '2026-12-08',
+  closesAtText: '8 de diciembre de 2026, 18:00', pending: 0, morePending: false, ...overrides,
 })
 
 function setup(locale = 'es', definition = samplePoll()) {
@@ -83,6 +84,26 @@ describe('pollFlow', () => {
     const { invite, feed, say, texts, ctx } = setup()
     const done = feed(say(feed(invite(), state({ next: 'comment' })), 'Nada más'), state({ next: null, remaining: 0 }))
     expect(texts(done)).toEqual([ctx.t('es', 'polls.doneWithResults')])
+  })
+
+  it('says that another poll follows when the member finishes this one with more waiting', () => {
+    const { invite, feed, say, texts, ctx } = setup()
+    const waiting = state({ next: null, remaining: 0, pending: 2, morePending: true })
+    const done = feed(say(feed(invite(), state({ next: 'comment' })), 'Nada más'), waiting)
+    expect(texts(done)).toEqual([ctx.t('es', 'polls.doneWithResults'), 'Tiene 2 consultas pendientes más: le enviamos la siguiente en un momento.'])
+    expect(done.session.flowId).toBeNull()
+  })
+
+  it('tells a member at the start that another poll waits behind this one, in the singular for one', () => {
+    const { invite, feed, texts } = setup()
+    const greeted = feed(invite(), state({ pending: 1, morePending: true }))
+    expect(texts(greeted)[2]).toBe('Tiene además 1 consulta pendiente: le llegará al terminar esta.')
+    expect(texts(greeted).at(-1)).toBe('¿Qué servicio usa más?')
+  })
+
+  it('writes one question in the singular and the closing day with its hour', () => {
+    const { invite, feed, texts } = setup()
+    expect(texts(feed(invite(), state({ total: 1 })))[1]).toMatch(/^Es 1 pregunta y la consulta cierra el 8 de diciembre de 2026, 18:00\./)
   })
 
   it('greets a reminder as a reminder and picks up where the member stopped', () => {

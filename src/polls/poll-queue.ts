@@ -1,0 +1,39 @@
+import { and, eq, gt, isNull, ne, sql, type SQL } from 'drizzle-orm'
+import type { AnyPgColumn } from 'drizzle-orm/pg-core'
+import { pollInvitations, polls, sessions } from '../db/schema/index.js'
+import { POLL_FLOW_PREFIX } from './poll-flow.js'
+
+/**
+ * Whether the contact sits in another poll that still waits for them: their session is at a
+ * question of poll X (not `pollId`), X is open, and they have neither finished nor left it. A
+ * member's polls form a queue: the next one is offered when this one is answered or set aside
+ * (the member went to the menu or to another conversation), never on top of it, and this says
+ * nothing of being busy, so the invitation is not counted as deferred.
+ */
+export function sitsInAnotherPoll(pollId: AnyPgColumn | string, contactId: AnyPgColumn, now: Date): SQL {
+  const other = sql`other_invitation`
+  const otherPoll = sql`other_poll`
+  const pollRef = typeof pollId === 'string' ? sql`${pollId}::uuid` : sql`${pollId}`
+  return sql`exists (
+    select 1 from ${sessions}
+    join ${pollInvitations} as ${other} on ${other}.contact_id = ${sessions.contactId}
+    join ${polls} as ${otherPoll} on ${otherPoll}.id = ${other}.poll_id
+    where ${sessions.contactId} = ${contactId}
+      and ${sessions.state} ->> 'flowId' = ${POLL_FLOW_PREFIX} || ${other}.poll_id::text
+      and ${other}.poll_id <> ${pollRef}
+      and ${other}.completed_at is null and ${other}.withdrawn_at is null
+      and ${otherPoll}.status = 'open' and ${otherPoll}.closes_at > ${now.toISOString()}::timestamptz
+  )`
+}
+
+/** Open polls, other than `pollId`, that this contact was invited to and has not finished or left. */
+export function otherPendingPolls(pollId: string, contactId: string, now: Date): SQL | undefined {
+  return and(
+    eq(pollInvitations.contactId, contactId),
+    ne(pollInvitations.pollId, pollId),
+    isNull(pollInvitations.completedAt),
+    isNull(pollInvitations.withdrawnAt),
+    eq(polls.status, 'open'),
+    gt(polls.closesAt, now),
+  )
+}
