@@ -123,7 +123,8 @@ describe.each(databaseKinds)('the web chat page in a browser (%s)', (kind) => {
     const chat = chatIn(page)
     await chat.greeted()
     const [conversationId] = ids.values()
-    // the rest of the minute's allowance for this conversation is used up from elsewhere
+    // the rest of the minute's allowance for this conversation (the router's default: 30, the
+    // greeting was one) is used up from elsewhere, so the page's next message is the first refused
     for (let i = 0; i < 29; i++) {
       const response = await fetch(`${base}/webchat/messages`, {
         method: 'POST',
@@ -159,11 +160,22 @@ describe.each(databaseKinds)('the web chat page in a browser (%s)', (kind) => {
       if (body) posts.push(body)
     })
     await page.goto(`${kioskBase}/`)
-    await chatIn(page).greeted()
+    const chat = chatIn(page)
+    await chat.greeted()
+    const greeting = await chat.botTexts()
     expect(await page.getByTestId('kiosk-badge').isVisible()).toBe(true)
-    expect(posts.length).toBeGreaterThan(0)
+    await chat.press(/queja/i)
+    await page.getByTestId('input').fill('a half-typed sentence')
+    expect(posts.length).toBe(2)
     expect(posts.every((body) => body.kiosk === true)).toBe(true)
     expect(await storedText(page)).toBe('{}{}')
+
+    // "Nueva conversación" at a kiosk wipes the screen, the field and the conversation id
+    await page.getByTestId('new-conversation').click()
+    await expect.poll(() => chat.botTexts()).toEqual(greeting)
+    expect(await chat.userTexts()).toEqual([])
+    expect(await page.getByTestId('input').inputValue()).toBe('')
+    expect(new Set(posts.map((body) => body.conversationId)).size).toBe(2)
 
     posts.length = 0
     await page.goto(`${kioskBase}/?kiosk=0`)
