@@ -2,6 +2,7 @@ import type { Hono } from 'hono'
 import { createApp } from './app.js'
 import type { Channel, ChannelKind } from './bot/channel.js'
 import { type ChannelConfig, createChannels } from './bot/create-channels.js'
+import { createInboundIntake } from './bot/channels/inbound-intake.js'
 import { createOutboxWorker, type OutboxWorker } from './bot/outbox.js'
 import { createRuntime, type Runtime } from './bot/runtime.js'
 import type { Config } from './config.js'
@@ -21,7 +22,9 @@ import { createPublicationJob } from './stats/publication-job.js'
 import { DEFAULT_MIN_CELL } from './api/stats-routes.js'
 import type { Job } from './jobs/run-job-once.js'
 import { createScheduler, type Scheduler } from './jobs/scheduler.js'
-import { type CaseJobsConfig, caseJobs } from './cases/case-jobs.js'
+import { type CaseJobsConfig, caseJobs } from './jobs/case-jobs.js'
+import { setCaseEventSubscribers } from './cases/case-events.js'
+import { caseEventSubscribers } from './case-subscribers.js'
 import { pollJobs, pollPacing } from './polls/poll-jobs.js'
 import { resolvePollFlows } from './polls/resolve-poll-flows.js'
 
@@ -56,6 +59,8 @@ type ComposeOptions = {
  */
 export async function compose({ database, config, logger, now }: ComposeOptions): Promise<Composed> {
   await seedDatabase(database.db, config.SEED_FILE)
+  // Every case change fans out from one place to statistics, staff alerts and citizen notices.
+  setCaseEventSubscribers(caseEventSubscribers())
   // The web chat's conversation ids are stored only as keyed hashes; rows of older versions are rewritten.
   const webchatKeys = conversationKeys(await loadAppSecret(database.db, 'webchat-conversation'))
   const upgraded = await upgradeConversationKeys(database.db, webchatKeys)
@@ -76,6 +81,7 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
     logger,
     now,
     resolveFlows: resolvePollFlows,
+    intake: createInboundIntake({ db: database.db, logger, maxMediaBytes: config.MEDIA_MAX_BYTES }),
   })
   const outbox = createOutboxWorker({ db: database.db, channels, logger, pollMs: config.OUTBOX_POLL_MS, now })
   const app = createApp({ database, handle: runtime.handle, logger, now, channels: channels.values(), statsMinCell: config.STATS_MIN_CELL, maxMediaBytes: config.MEDIA_MAX_BYTES,

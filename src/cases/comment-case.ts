@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm'
 import type { Tx } from '../db/client.js'
-import { caseEvents, cases } from '../db/schema/index.js'
+import { cases } from '../db/schema/index.js'
 import { type UnitScope, loadCase } from './case-ref.js'
-import { notifyCitizen } from './notify-citizen.js'
+import { recordCaseEvent } from './case-events.js'
 
 export type CommentInput = { code: string; note: string; public: boolean; actor: string; scope: UnitScope; now: Date }
 
@@ -13,7 +13,7 @@ export type CommentInput = { code: string; note: string; public: boolean; actor:
 export async function commentCase(tx: Tx, input: CommentInput): Promise<{ code: string }> {
   const kase = await loadCase(tx, input.code, input.scope, true)
   await tx.update(cases).set({ updatedAt: input.now }).where(eq(cases.id, kase.id))
-  await tx.insert(caseEvents).values({
+  const event = {
     caseId: kase.id,
     at: input.now,
     actor: input.actor,
@@ -21,7 +21,7 @@ export async function commentCase(tx: Tx, input: CommentInput): Promise<{ code: 
     unitId: kase.unitId,
     note: input.note,
     public: input.public,
-  })
-  if (input.public) await notifyCitizen(tx, kase, 'comment', input.note)
+  }
+  await recordCaseEvent(tx, [event], { kind: 'comment', caseId: kase.id, public: input.public, note: input.note })
   return { code: kase.code }
 }

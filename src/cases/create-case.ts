@@ -2,14 +2,14 @@ import { responsibleName } from './lookup-case.js'
 import { and, eq, inArray, isNull } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Tx } from '../db/client.js'
-import { IDENTITY_MODES, SECTORS, caseEvents, cases, categories, institutions, media, municipalities, units } from '../db/schema/index.js'
+import { IDENTITY_MODES, SECTORS, cases, categories, institutions, media, municipalities, units } from '../db/schema/index.js'
 import { NoRouteError, ValidationError } from '../domain-errors.js'
 import { guatemalaDate } from './guatemala-date.js'
 import { loadActiveRules } from './load-rules.js'
 import { type RoutingRule, routeCase } from './route-case.js'
 import { newTrackingCode } from './tracking-code.js'
-import { alertStaff } from '../staff/alert-staff.js'
-import { syncCaseStats } from '../stats/sync-case-stats.js'
+import { recordCaseEvent } from './case-events.js'
+import { firstResponseHours, hoursLater } from './unit-sla.js'
 import { newPseudonym } from '../privacy/pseudonym.js'
 import { redactPiiAndNames } from '../privacy/redact-pii.js'
 import { conflictTarget } from './conflict-of-interest.js'
@@ -97,7 +97,7 @@ export async function createCase(tx: Tx, draft: CaseDraft, ctx: CreateCaseContex
   const escalateTo = urgent && routedTo.parentId !== null ? await unitById(tx, routedTo.parentId) : null
   const finalUnit = escalateTo ?? routedTo
   const hours = urgent ? Math.min(decision.rule.slaHours, URGENT_MAX_HOURS) : decision.rule.slaHours
-  const dueAt = new Date(ctx.now.getTime() + hours * 3_600_000)
+  const dueAt = hoursLater(ctx.now, hours)
 
   const anonymous = draft.identity === 'anonymous'
   const values = {
@@ -116,6 +116,7 @@ export async function createCase(tx: Tx, draft: CaseDraft, ctx: CreateCaseContex
     urgent,
     unitId: finalUnit.id,
     dueAt,
+    responseDueAt: hoursLater(ctx.now, firstResponseHours(hours)),
     slaHours: hours,
     locale: ctx.locale,
     createdAt: ctx.now,
@@ -135,7 +136,7 @@ export async function createCase(tx: Tx, draft: CaseDraft, ctx: CreateCaseContex
   if (!created) throw new Error(`no free tracking code after ${CODE_ATTEMPTS} attempts`)
 
   const event = { caseId: created.id, at: ctx.now, public: true }
-  await tx.insert(caseEvents).values([
+  await recordCaseEvent(tx, [
     { ...event, actor: 'citizen', type: 'created', toStatus: 'received' },
     // why the case skipped the unit its rule named; private, since it says whom it concerns
     ...(conflict ? [{ ...event, public: false, actor: 'system', type: 'conflict_of_interest', unitId: routedTo.id, note: conflict.note(matched.name, routedTo.name) }] : []),
@@ -153,9 +154,7 @@ export async function createCase(tx: Tx, draft: CaseDraft, ctx: CreateCaseContex
           },
         ]
       : []),
-  ])
-  await syncCaseStats(tx, created.id)
-  await alertStaff(tx, created.id, 'new')
+  ], { kind: 'created', caseId: created.id, urgent, routedUnitId: escalateTo ? routedTo.id : null })
   if (draft.evidence && draft.evidence.length > 0) {
     // only files not yet linked: a media id is never moved from one case to another
     await tx.update(media).set({ caseId: created.id }).where(and(inArray(media.id, draft.evidence), isNull(media.caseId)))

@@ -10,3 +10,13 @@ const formatter = new Intl.DateTimeFormat('en-CA', {
 export function guatemalaDate(at: Date): string {
   return formatter.format(at)
 }
+
+const timeFormatter = new Intl.DateTimeFormat('en-GB', { timeZone: 'America/Guatemala', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+
+/**
+ * Day and time (`YYYY-MM-DD HH:MM`) of an instant in Guatemala: a deadline of hours, not days,
+ * needs its hour, or a case due at 15:00 reads the same as one due at midnight.
+ */
+export function guatemalaDateTime(at: Date): string {
+  return `${formatter.format(at)} ${timeFormatter.format(at)}`
+}

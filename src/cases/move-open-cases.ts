@@ -1,11 +1,9 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
-import { caseEvents, cases, units } from '../db/schema/index.js'
+import { cases, units } from '../db/schema/index.js'
 import { NotFoundError, ValidationError } from '../domain-errors.js'
-import { syncCaseStats } from '../stats/sync-case-stats.js'
+import { recordCaseEvent } from './case-events.js'
 import { OPEN_STATUSES } from './case-transitions.js'
-
-/** Statuses in which a case still waits for its unit to act. */
 
 export type MoveOpenCasesInput = {
   fromUnitId: string
@@ -35,11 +33,13 @@ export async function moveOpenCases(tx: DbOrTx, input: MoveOpenCasesInput): Prom
 
   const moved = await tx
     .update(cases)
-    .set({ unitId: input.toUnitId, updatedAt: input.now })
+    // the person who worked it belongs to the old unit
+    .set({ unitId: input.toUnitId, assignee: null, updatedAt: input.now })
     .where(and(eq(cases.unitId, input.fromUnitId), inArray(cases.status, [...OPEN_STATUSES])))
     .returning({ id: cases.id })
   if (moved.length === 0) return 0
-  await tx.insert(caseEvents).values(
+  await recordCaseEvent(
+    tx,
     moved.map((c) => ({
       caseId: c.id,
       at: input.now,
@@ -49,7 +49,7 @@ export async function moveOpenCases(tx: DbOrTx, input: MoveOpenCasesInput): Prom
       note: input.note ?? null,
       public: false,
     })),
+    { kind: 'moved', caseIds: moved.map((c) => c.id), fromUnitId: input.fromUnitId, toUnitId: input.toUnitId },
   )
-  for (const { id } of moved) await syncCaseStats(tx, id)
   return moved.length
 }

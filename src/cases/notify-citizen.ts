@@ -4,11 +4,23 @@ import type { DbOrTx } from '../db/client.js'
 import { contacts, institutions, outbox, units } from '../db/schema/index.js'
 import { createTranslate } from '../i18n/index.js'
 import type { CaseRow } from './case-ref.js'
-import { guatemalaDate } from './guatemala-date.js'
+import { guatemalaDate, guatemalaDateTime } from './guatemala-date.js'
 import { responsibleName } from './lookup-case.js'
 
 /** What changed, as the citizen is told: a status, a move to another office, or a public note. */
-export type CaseNews = 'acknowledged' | 'in_progress' | 'resolved' | 'rejected' | 'reopened' | 'escalated' | 'reassigned' | 'comment'
+export type CaseNews =
+  | 'acknowledged'
+  | 'in_progress'
+  | 'resolved'
+  | 'rejected'
+  | 'reopened'
+  | 'escalated'
+  /** escalated because nobody acknowledged it in time */
+  | 'escalatedFirstResponse'
+  /** escalated because it was not resolved in time */
+  | 'escalatedResolution'
+  | 'reassigned'
+  | 'comment'
 
 // Pure and stateless once built: one instance serves every notification.
 const translate = createTranslate()
@@ -25,7 +37,7 @@ export async function unitDisplayName(db: DbOrTx, unitId: string | null): Promis
 }
 
 /** The message text for a piece of news, in `locale`. */
-export function caseNewsText(locale: string, news: CaseNews, vars: { code: string; institution: string; dueDate: string | null; note: string | null }): string {
+export function caseNewsText(locale: string, news: CaseNews, vars: { code: string; institution: string; dueDate: string | null; dueTime?: string | null; note: string | null }): string {
   const values: Record<string, Json> = { ...vars }
   const lines = [translate(locale, `caseUpdate.${news}`, values)]
   if (vars.note) lines.push(translate(locale, 'caseUpdate.note', values))
@@ -49,6 +61,7 @@ export async function notifyCitizen(tx: DbOrTx, kase: CaseRow, news: CaseNews, n
     code: kase.code,
     institution: await unitDisplayName(tx, kase.unitId),
     dueDate: kase.dueAt ? guatemalaDate(kase.dueAt) : null,
+    dueTime: kase.dueAt ? guatemalaDateTime(kase.dueAt).slice(11) : null,
     note,
   })
   await tx.insert(outbox).values({ channel: contact.channel, address: contact.address, contactId: contact.id, body: { text } })

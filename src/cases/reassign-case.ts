@@ -1,13 +1,11 @@
 import { eq } from 'drizzle-orm'
 import type { Tx } from '../db/client.js'
-import { caseEvents, cases, units } from '../db/schema/index.js'
+import { cases, units } from '../db/schema/index.js'
 import { InvalidTransitionError, NotFoundError, ValidationError } from '../domain-errors.js'
-import { alertStaff } from '../staff/alert-staff.js'
 import { type UnitScope, loadCase } from './case-ref.js'
 import { OPEN_STATUSES } from './case-transitions.js'
-import { notifyCitizen } from './notify-citizen.js'
-import { FALLBACK_SLA_HOURS, hoursLater, unitSlaHours } from './unit-sla.js'
-import { syncCaseStats } from '../stats/sync-case-stats.js'
+import { recordCaseEvent } from './case-events.js'
+import { FALLBACK_SLA_HOURS, freshClocks, unitSlaHours } from './unit-sla.js'
 
 export type ReassignInput = {
   code: string
@@ -36,25 +34,23 @@ export async function reassignCase(tx: Tx, input: ReassignInput) {
   const hours = (await unitSlaHours(tx, unit.id, kase.sector)) ?? kase.slaHours ?? FALLBACK_SLA_HOURS
   const [updated] = await tx
     .update(cases)
-    .set({ unitId: unit.id, status: 'routed', dueAt: hoursLater(input.now, hours), escalationEndedAt: null, updatedAt: input.now })
+    .set({ unitId: unit.id, status: 'routed', ...freshClocks(input.now, hours), assignee: null, updatedAt: input.now })
     .where(eq(cases.id, kase.id))
     .returning()
   if (!updated) throw new Error(`case ${kase.code} vanished while locked`)
   const isPublic = input.public ?? false
-  await tx.insert(caseEvents).values({
+  const event = {
     caseId: kase.id,
     at: input.now,
     actor: input.actor,
     type: 'reassigned',
     fromStatus: kase.status,
-    toStatus: 'routed',
+    toStatus: 'routed' as const,
     unitId: unit.id,
     note: input.note,
     public: isPublic,
-  })
-  await syncCaseStats(tx, kase.id)
-  await alertStaff(tx, kase.id, 'new')
+  }
   // Whether the citizen was told is not answered: it would reveal their follow-up choice.
-  if (isPublic) await notifyCitizen(tx, updated, 'reassigned')
+  await recordCaseEvent(tx, [event], { kind: 'reassigned', caseId: kase.id, fromUnitId: kase.unitId, public: isPublic })
   return { code: kase.code, unit: { id: unit.id, code: unit.code, name: unit.name }, dueAt: updated.dueAt }
 }

@@ -1,12 +1,11 @@
 import { eq } from 'drizzle-orm'
 import type { Tx } from '../db/client.js'
-import { type CaseStatus, caseEvents, cases } from '../db/schema/index.js'
+import { type CaseStatus, cases } from '../db/schema/index.js'
 import { InvalidTransitionError, ValidationError } from '../domain-errors.js'
 import { type UnitScope, loadCase } from './case-ref.js'
 import { type RequestableStatus, TRANSITIONS, canTransition } from './case-transitions.js'
-import { notifyCitizen } from './notify-citizen.js'
-import { FALLBACK_SLA_HOURS, hoursLater } from './unit-sla.js'
-import { syncCaseStats } from '../stats/sync-case-stats.js'
+import { recordCaseEvent } from './case-events.js'
+import { FALLBACK_SLA_HOURS, freshClocks } from './unit-sla.js'
 
 export type TransitionInput = {
   code: string
@@ -29,8 +28,8 @@ export type TransitionResult = { code: string; from: CaseStatus; to: CaseStatus 
 
 /**
  * Moves a case to a new status if the lifecycle allows it, with an append-only event, and tells
- * the citizen when the change is public. A reopened case gets a fresh deadline; a resolved one
- * starts the clock of the "was it solved?" question.
+ * the citizen when the change is public. Staff's first move stops the first-response clock; a
+ * reopened case gets both clocks afresh; a resolved one starts the clock of "was it solved?".
  */
 export async function transitionCase(tx: Tx, input: TransitionInput): Promise<TransitionResult> {
   const kase = await loadCase(tx, input.code, input.scope, true)
@@ -41,20 +40,21 @@ export async function transitionCase(tx: Tx, input: TransitionInput): Promise<Tr
   const isPublic = input.public ?? true
 
   const reopened = input.to === 'reopened'
+  // Any move of staff's stops the first-response clock; the citizen's own reopening does not.
+  const responds = !reopened && input.actor !== 'citizen' && kase.respondedAt === null
   const [updated] = await tx
     .update(cases)
     .set({
       status: input.to,
       updatedAt: input.now,
       ...(input.to === 'resolved' ? { resolvedAt: input.now, followUpAskedAt: null } : {}),
-      ...(reopened
-        ? { resolvedAt: null, escalationEndedAt: null, dueAt: hoursLater(input.now, kase.slaHours ?? FALLBACK_SLA_HOURS) }
-        : {}),
+      ...(responds ? { respondedAt: input.now } : {}),
+      ...(reopened ? { resolvedAt: null, ...freshClocks(input.now, kase.slaHours ?? FALLBACK_SLA_HOURS) } : {}),
     })
     .where(eq(cases.id, kase.id))
     .returning()
   if (!updated) throw new Error(`case ${kase.code} vanished while locked`)
-  await tx.insert(caseEvents).values({
+  const event = {
     caseId: kase.id,
     at: input.now,
     actor: input.actor,
@@ -64,9 +64,7 @@ export async function transitionCase(tx: Tx, input: TransitionInput): Promise<Tr
     unitId: kase.unitId,
     note,
     public: isPublic,
-  })
-  await syncCaseStats(tx, kase.id)
-  // The citizen who reopened their own case was answered in the chat already.
-  if (isPublic && input.actor !== 'citizen') await notifyCitizen(tx, updated, input.to, note)
+  }
+  await recordCaseEvent(tx, [event], { kind: 'status', caseId: kase.id, from, to: input.to, actor: input.actor, public: isPublic, note })
   return { code: kase.code, from, to: input.to }
 }

@@ -1,8 +1,8 @@
 import type { Config } from '../config.js'
-import type { Job } from '../jobs/run-job-once.js'
+import type { Job } from './run-job-once.js'
 import { digestJob } from '../staff/digest-job.js'
-import { escalationJob } from './escalate-overdue.js'
-import { type StartFlow, followUpJob } from './follow-up-job.js'
+import { escalationJob } from '../cases/escalate-overdue.js'
+import { type StartFlow, followUpJob } from '../cases/follow-up-job.js'
 
 /** The settings of the case jobs; left out, each takes the default config.ts gives it. */
 export type CaseJobsConfig = Partial<Pick<Config, 'CASE_FOLLOW_UP_DAYS' | 'STAFF_DIGEST_HOUR' | 'ESCALATION_CRON'>>

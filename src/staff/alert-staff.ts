@@ -1,36 +1,61 @@
 import type { DbOrTx } from '../db/client.js'
 import { outbox } from '../db/schema/index.js'
-import { staffCaseFacts } from './case-facts.js'
+import { type StaffCaseFacts, staffCaseFacts } from './case-facts.js'
 import { staffTranslate } from './staff-text.js'
 import { unitSubscribers } from './subscriptions.js'
 
-/** Why staff are alerted: a case new to their unit, escalated to it, or overdue with nowhere to go. */
-export type StaffAlertKind = 'new' | 'escalated' | 'overdue'
+/**
+ * Why staff are alerted, one text each (`staffAlert.<kind>`): a case new to their unit, urgent
+ * above their office, escalated to them or away from them (and which clock was missed),
+ * reassigned to them, reopened, overdue at the top, due within a day, assigned to someone.
+ */
+export const STAFF_ALERT_KINDS = [
+  'new',
+  'urgent',
+  'escalatedFirstResponse',
+  'escalatedResolution',
+  'escalatedAwayFirstResponse',
+  'escalatedAwayResolution',
+  'reassigned',
+  'reopened',
+  'overdueFirstResponse',
+  'overdueResolution',
+  'dueSoon',
+  'assigned',
+] as const
+export type StaffAlertKind = (typeof STAFF_ALERT_KINDS)[number]
+
+/** The variables every alert text may use; none of who complained or what they wrote. */
+export function alertVars(facts: StaffCaseFacts, locale: string) {
+  return {
+    code: facts.code,
+    category: facts.category(locale),
+    municipality: facts.municipality,
+    unit: facts.unit,
+    dueDate: facts.dueDate,
+    dueTime: facts.dueTime,
+    assignee: facts.assignee,
+  }
+}
 
 /**
- * Queues an alert about a case to every chat subscribed to the unit it is assigned to now. The
- * text names the case by code, category, municipality and deadline only (see StaffCaseFacts).
+ * Queues an alert about a case to every chat subscribed to a unit: the one the case is assigned to
+ * now unless `unitId` names another (the office that lost it, the local office of an urgent case).
+ * The text names the case by code, category, municipality and deadline only (see StaffCaseFacts).
  * Returns how many chats were alerted.
  */
-export async function alertStaff(tx: DbOrTx, caseId: string, kind: StaffAlertKind): Promise<number> {
+export async function alertStaff(tx: DbOrTx, caseId: string, kind: StaffAlertKind, unitId?: string | null): Promise<number> {
   const facts = await staffCaseFacts(tx, caseId)
-  if (!facts?.unitId) return 0
-  const chats = await unitSubscribers(tx, facts.unitId)
+  const to = unitId === undefined ? facts?.unitId : unitId
+  if (!facts || !to) return 0
+  const chats = await unitSubscribers(tx, to)
   if (chats.length === 0) return 0
   await tx.insert(outbox).values(
     chats.map((chat) => ({
       channel: chat.channel,
       address: chat.address,
       contactId: chat.contactId,
-      body: {
-        text: staffTranslate(chat.locale, `staffAlert.${kind}`, {
-          code: facts.code,
-          category: facts.category(chat.locale),
-          municipality: facts.municipality,
-          unit: facts.unit,
-          dueDate: facts.dueDate,
-        }),
-      },
+      body: { text: staffTranslate(chat.locale, `staffAlert.${kind}`, alertVars(facts, chat.locale)) },
     })),
   )
   return chats.length

@@ -1,7 +1,8 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
-import { cases, categories, municipalities, units } from '../db/schema/index.js'
-import { guatemalaDate } from '../cases/guatemala-date.js'
+import { cases, categories, contacts, institutions, municipalities, units } from '../db/schema/index.js'
+import { guatemalaDate, guatemalaDateTime } from '../cases/guatemala-date.js'
+import { responsibleName } from '../cases/lookup-case.js'
 
 /**
  * What staff are told of a case in a chat: code, category, place, unit and deadline. Deliberately
@@ -14,11 +15,26 @@ export type StaffCaseFacts = {
   status: string
   facility: string
   unitId: string | null
+  /** the unit with its institution: "Despacho Ministerial (Ministerio de Educación)" */
   unit: string
   municipality: string
   dueDate: string
+  /** the hour of the deadline in Guatemala, `HH:MM` */
+  dueTime: string
+  /** who of the unit works the case, as staff know them; empty when nobody */
+  assignee: string
   /** category label per locale, the code when a locale has none */
   category: (locale: string) => string
+}
+
+/** How staff know the person a case is assigned to: a linked chat's name, or a token's name. */
+export async function assigneeName(db: DbOrTx, assignee: string | null): Promise<string> {
+  if (assignee === null) return ''
+  if (assignee.startsWith('token:')) return assignee.slice('token:'.length)
+  const contactId = assignee.slice('staff:'.length)
+  if (!/^[0-9a-f-]{36}$/i.test(contactId)) return assignee
+  const [contact] = await db.select({ name: contacts.displayName }).from(contacts).where(eq(contacts.id, contactId))
+  return contact?.name ?? assignee
 }
 
 /** The facts of one case by id, or undefined when it does not exist. */
@@ -33,12 +49,15 @@ export async function staffCaseFacts(db: DbOrTx, caseId: string): Promise<StaffC
       facility: cases.facility,
       unitId: cases.unitId,
       unit: units.name,
+      institution: institutions.name,
+      assignee: cases.assignee,
       municipality: municipalities.name,
       dueAt: cases.dueAt,
     })
     .from(cases)
     .innerJoin(municipalities, eq(municipalities.code, cases.municipalityCode))
     .leftJoin(units, eq(units.id, cases.unitId))
+    .leftJoin(institutions, eq(institutions.id, units.institutionId))
     .where(eq(cases.id, caseId))
   if (!row) return undefined
   const [category] = await db
@@ -51,9 +70,11 @@ export async function staffCaseFacts(db: DbOrTx, caseId: string): Promise<StaffC
     status: row.status,
     facility: row.facility,
     unitId: row.unitId,
-    unit: row.unit ?? '',
+    unit: responsibleName(row.unit, row.institution) ?? '',
     municipality: row.municipality,
     dueDate: row.dueAt ? guatemalaDate(row.dueAt) : '',
+    dueTime: row.dueAt ? guatemalaDateTime(row.dueAt).slice(11) : '',
+    assignee: await assigneeName(db, row.assignee),
     category: (locale) => category?.labels[locale] ?? category?.labels.es ?? row.category,
   }
 }
