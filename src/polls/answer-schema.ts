@@ -13,10 +13,18 @@ export function answerSchema(question: Question): z.ZodType<string | number | st
   switch (question.kind) {
     case 'single':
       return z.enum(question.options.map((o) => o.id))
-    case 'multiple':
-      return z.array(z.enum(question.options.map((o) => o.id))).min(1).max(question.max).refine(distinct, 'options repeated')
+    case 'multiple': {
+      const alone = new Set(question.options.filter((o) => o.exclusive === true).map((o) => o.id))
+      return z
+        .array(z.enum(question.options.map((o) => o.id)))
+        .min(1)
+        .max(question.max)
+        .refine(distinct, 'options repeated')
+        .refine((ids) => ids.length === 1 || !ids.some((id) => alone.has(id)), 'an exclusive option goes alone')
+    }
     case 'scale':
-      return z.number().int().min(question.min).max(question.max)
+      // a pressed step arrives as its option id, the number as text
+      return z.preprocess((v) => (typeof v === 'string' && /^\d{1,3}$/.test(v) ? Number(v) : v), z.number().int().min(question.min).max(question.max))
     case 'text':
       return z.string().trim().min(1).max(question.maxLength)
     case 'ranking':

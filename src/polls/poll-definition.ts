@@ -12,7 +12,12 @@ const InstantSchema = z.iso.datetime({ offset: true }).transform((text) => new D
 
 const IdSchema = z.string().regex(/^[a-z0-9_]{1,40}$/, 'lower-case letters, digits and _, at most 40')
 
-export const PollOptionSchema = z.object({ id: IdSchema, label: LocalizedTextSchema })
+export const PollOptionSchema = z.object({
+  id: IdSchema,
+  label: LocalizedTextSchema,
+  /** multiple choice only: an answer that goes alone ("Ninguno", "No sé") */
+  exclusive: z.boolean().optional(),
+})
 export type PollOption = z.infer<typeof PollOptionSchema>
 
 const OptionsSchema = z.array(PollOptionSchema).min(2).max(20)
@@ -69,6 +74,9 @@ export const PollDefinitionSchema = z
       const optionIds = question.options.map((o) => o.id)
       optionIds.forEach((id, j) => optionIds.indexOf(id) !== j && issue(['questions', i, 'options', j, 'id'], `option id "${id}" is used twice`))
       if (question.kind === 'multiple' && question.max > question.options.length) issue(['questions', i, 'max'], 'more than there are options')
+      question.options.forEach((option, j) => {
+        if (option.exclusive === true && question.kind !== 'multiple') issue(['questions', i, 'options', j, 'exclusive'], 'only a multiple choice has exclusive options')
+      })
       if (question.kind === 'ranking' && question.top !== undefined && question.top > question.options.length) {
         issue(['questions', i, 'top'], 'more than there are options')
       }

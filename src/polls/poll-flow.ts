@@ -102,10 +102,25 @@ function inputOf(question: Question, locale: string): InputSpec {
       return question.top === undefined ? { type: 'ranking', source } : { type: 'ranking', source, top: question.top }
     }
     case 'scale':
-      return { type: 'number', min: question.min, max: question.max }
+      // a button per step, so a scale is answered by pressing as well as by typing "4" or "cuatro"
+      return { type: 'choice', source: { from: 'static', options: scaleSteps(question.min, question.max) } }
     case 'text':
       return { type: 'text', min: 1, max: question.maxLength }
   }
+}
+
+// number words, so "cinco" is the step 5 and not the fifth button of a scale from 0
+const NUMBER_WORDS: readonly (readonly string[])[] = [
+  ['cero', 'zero'], ['uno', 'una', 'one'], ['dos', 'two'], ['tres', 'three'], ['cuatro', 'four'], ['cinco', 'five'],
+  ['seis', 'six'], ['siete', 'seven'], ['ocho', 'eight'], ['nueve', 'nine'], ['diez', 'ten'],
+]
+
+/** The steps of a scale as options whose id is the number (stored as a number by `answerSchema`). */
+function scaleSteps(min: number, max: number): StaticOption[] {
+  return Array.from({ length: max - min + 1 }, (_, i) => {
+    const value = min + i
+    return { id: String(value), label: literal(String(value)), aliases: [...(NUMBER_WORDS[value] ?? [])] }
+  })
 }
 
 /** Options labelled in the contact's language; the other languages' labels work when typed. */
@@ -114,5 +129,6 @@ function optionsOf(options: readonly PollOption[], locale: string): StaticOption
     id: option.id,
     label: literal(localized(option.label, locale)),
     aliases: Object.entries(option.label).filter(([other]) => other !== locale).map(([, label]) => label),
+    ...(option.exclusive === true ? { exclusive: true } : {}),
   }))
 }

@@ -46,7 +46,7 @@ describe('multiple choice with a maximum', () => {
     const { talk } = ask(multi)
     const [question] = begin(newSession('es'), 'q', talk.ctx).replies
     expect(question?.text).toBe(`¿Qué prefiere?\n${talk.t('engine.list.multiHint', { max: 2 })}`)
-    expect(question?.choices?.map((c) => c.label)).toEqual(['Agua potable', 'Caminos', 'Escuela', 'Puesto de salud'])
+    expect(question?.choices?.map((c) => c.label)).toEqual(['Agua potable', 'Caminos', 'Escuela', 'Puesto de salud', 'Listo'])
   })
 
   it.each([
@@ -59,8 +59,61 @@ describe('multiple choice with a maximum', () => {
     expect(ask(multi).send(text).stored).toEqual(expected)
   })
 
-  it('takes one button press as a list of one', () => {
-    expect(ask(multi).send({ kind: 'choice', id: 'clinic' }).stored).toEqual(['clinic'])
+  const press = (id: string): MessageContent => ({ kind: 'choice', id })
+
+  it('toggles an option per press, ticks the chosen ones and ends with "Listo"', () => {
+    const { send, talk } = ask(multi)
+    const first = send(press('clinic'))
+    expect(first.stored).toBeUndefined()
+    expect(first.texts[0]).toContain('Elegidas: Puesto de salud.')
+    const again = talk.send(press('water'))
+    expect(again.replies[0]?.choices?.map((c) => c.label)).toEqual(['✅ Agua potable', 'Caminos', 'Escuela', '✅ Puesto de salud', 'Listo'])
+    // a second press takes an option off again
+    expect(send(press('clinic')).texts[0]).toContain('Elegidas: Agua potable.')
+    expect(send(press('school')).stored).toBeUndefined()
+    expect(send(press(':done')).stored).toEqual(['water', 'school'])
+  })
+
+  it('does not count presses as mistakes, so no "stuck" hint comes after three', () => {
+    const { talk } = ask(multi)
+    for (const id of ['water', 'roads', 'water']) talk.send(press(id))
+    expect(talk.session.retries).toBe(0)
+  })
+
+  it('takes "listo" typed after presses, and refuses "Listo" with nothing chosen', () => {
+    const nothing = ask(multi).send(press(':done'))
+    expect(nothing.stored).toBeUndefined()
+    expect(nothing.texts[0]).toBe('No recibí ninguna opción.')
+    const { send } = ask(multi)
+    send(press('roads'))
+    expect(send('listo').stored).toEqual(['roads'])
+  })
+
+  it('refuses a press past the maximum and keeps what was chosen', () => {
+    const { send, talk } = ask(multi)
+    send(press('water'))
+    send(press('roads'))
+    expect(send(press('school')).texts[0]).toBe('Puede elegir 2 como máximo.')
+    expect(send(press(':done')).stored).toEqual(['water', 'roads'])
+    expect(talk.session.vars['answerLabels']).toEqual(['Agua potable', 'Caminos'])
+  })
+
+  it('takes one press as the whole answer when only one may be chosen', () => {
+    expect(ask({ type: 'multi', source, max: 1 }).send(press('clinic')).stored).toEqual(['clinic'])
+  })
+
+  it('keeps an exclusive option ("Ninguno") alone, pressed or typed', () => {
+    const withNone = { from: 'static' as const, options: [...options, { id: 'none', label: literal('Ninguno'), aliases: [], exclusive: true }] }
+    const spec: InputSpec = { type: 'multi', source: withNone, max: 3 }
+    const { send } = ask(spec)
+    send(press('water'))
+    expect(send(press('none')).texts[0]).toContain('Elegidas: Ninguno.')
+    expect(send(press('roads')).texts[0]).toContain('Elegidas: Caminos.')
+    expect(send(press(':done')).stored).toEqual(['roads'])
+    const typed = ask(spec).send('1, 5')
+    expect(typed.stored).toBeUndefined()
+    expect(typed.texts[0]).toBe('«Ninguno» va sola: no se puede elegir junto con otras.')
+    expect(ask(spec).send('ninguno').stored).toEqual(['none'])
   })
 
   it('refuses more than the maximum and asks again', () => {
@@ -102,6 +155,29 @@ describe('ranking', () => {
     const top2: InputSpec = { type: 'ranking', source, top: 2 }
     expect(ask(top2).send('caminos, agua potable').stored).toEqual(['roads', 'water'])
     expect(ask(top2).send('1, 2, 3').texts[0]).toBe('Necesito exactamente 2 opciones, en orden.')
+  })
+
+  it('takes presses in order of preference, with "Deshacer" for the last, and puts the one left last', () => {
+    const { send, talk } = ask({ type: 'ranking', source })
+    const first = send({ kind: 'choice', id: 'school' })
+    expect(first.stored).toBeUndefined()
+    expect(first.texts[0]).toContain('Su orden hasta ahora: 1. Escuela.')
+    expect(talk.send({ kind: 'choice', id: 'roads' }).replies[0]?.choices?.map((c) => c.label)).toEqual(['Agua potable', 'Puesto de salud', 'Deshacer'])
+    expect(send({ kind: 'choice', id: ':undo' }).texts[0]).toContain('Su orden hasta ahora: 1. Escuela.')
+    send({ kind: 'choice', id: 'clinic' })
+    expect(send({ kind: 'choice', id: 'water' }).stored).toEqual(['school', 'clinic', 'water', 'roads'])
+  })
+
+  it('ends a top-N ranking of presses at the Nth', () => {
+    const { send } = ask({ type: 'ranking', source, top: 2 })
+    expect(send({ kind: 'choice', id: 'roads' }).stored).toBeUndefined()
+    expect(send({ kind: 'choice', id: 'water' }).stored).toEqual(['roads', 'water'])
+  })
+
+  it('offers no "Deshacer" before the first press', () => {
+    const { talk } = ask({ type: 'ranking', source })
+    const [question] = begin(newSession('es'), 'q', talk.ctx).replies
+    expect(question?.choices?.map((c) => c.id)).toEqual(['water', 'roads', 'school', 'clinic'])
   })
 
   it('stores the labels beside the ids', () => {

@@ -57,18 +57,30 @@ describe('pollFlow', () => {
     expect(say(atProblems, '1, 3').effects).toEqual([{ type: 'poll.answer', args: { poll: POLL, problems: ['staff', 'waiting'] } }])
   })
 
-  it('asks a scale with its range and stores the number', () => {
-    const { invite, feed, say, texts } = setup()
+  it('asks a scale with its range and a button per step, and takes the step pressed, typed or in words', () => {
+    const { invite, feed, say, texts, ctx } = setup()
     const atTrust = feed(invite(), state({ next: 'trust' }))
     expect(texts(atTrust).at(-1)).toBe('¿Cuánto confía en la municipalidad? (1–5)')
-    expect(say(atTrust, '4').effects).toEqual([{ type: 'poll.answer', args: { poll: POLL, trust: 4 } }])
+    expect(atTrust.replies.at(-1)?.choices?.map((c) => c.label)).toEqual(['1', '2', '3', '4', '5'])
+    const pressed = step(atTrust.session, { kind: 'choice', id: '4' }, ctx)
+    expect(pressed.effects).toEqual([{ type: 'poll.answer', args: { poll: POLL, trust: '4' } }])
+    expect(say(atTrust, '4').effects).toEqual([{ type: 'poll.answer', args: { poll: POLL, trust: '4' } }])
+    expect(say(atTrust, 'cinco').effects).toEqual([{ type: 'poll.answer', args: { poll: POLL, trust: '5' } }])
     expect(say(atTrust, '9').effects).toEqual([])
+  })
+
+  it('reads "cinco" as the step 5 on a scale from 0, not as its fifth button', () => {
+    const fromZero = samplePoll({ questions: [{ id: 'score', kind: 'scale', min: 0, max: 10, text: { es: 'Nota' } }] })
+    const { invite, feed, say } = setup('es', fromZero)
+    const atScore = feed(invite(), state({ next: 'score' }))
+    expect(say(atScore, 'cinco').effects).toEqual([{ type: 'poll.answer', args: { poll: POLL, score: '5' } }])
+    expect(say(atScore, '0').effects).toEqual([{ type: 'poll.answer', args: { poll: POLL, score: '0' } }])
   })
 
   it('asks the same question again when the answer was refused where it is stored', () => {
     const { invite, feed, say, texts, ctx } = setup()
     const atTrust = feed(invite(), state({ next: 'trust' }))
-    const again = feed(say(atTrust, '3,5'), state({ next: 'trust', rejected: true }))
+    const again = feed(say(atTrust, '3'), state({ next: 'trust', rejected: true }))
     expect(texts(again)).toEqual([ctx.t('es', 'polls.rejected'), '¿Cuánto confía en la municipalidad? (1–5)'])
   })
 

@@ -11,6 +11,11 @@ export type Answer =
       replies: Reply[]
       /** option ids just offered back, so that a following "2" means the second of these */
       offered?: string[]
+      /**
+       * a list answer in the making (buttons pressed one at a time): variables to keep, and not a
+       * wrong answer, so it does not count towards the "you seem stuck" hint
+       */
+      keep?: Record<string, Json>
     }
 
 /** Session variable holding the ids of the last "did you mean" list; removed once answered. */
@@ -21,9 +26,22 @@ export function forgetOffered(vars: Record<string, Json>): void {
   Reflect.deleteProperty(vars, OFFERED_VAR)
 }
 
+/** Session variable holding the options pressed so far on a list question (multiple choice, ranking). */
+export const PICKED_VAR = '_picked'
+
+/** Forgets the options pressed so far: a new question starts with none. */
+export function forgetPicked(vars: Record<string, Json>): void {
+  Reflect.deleteProperty(vars, PICKED_VAR)
+}
+
 /** An accepted answer. */
 export function accepted(value: Json, extra: Record<string, Json> = {}): Answer {
   return { ok: true, value, extra }
+}
+
+/** Not an answer yet: a press added to a list answer; the question is shown again as it stands. */
+export function pending(replies: Reply[], keep: Record<string, Json>): Answer {
+  return { ok: false, replies, keep }
 }
 
 /** A refused answer, with what to tell the citizen. */

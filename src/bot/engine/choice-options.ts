@@ -8,6 +8,8 @@ export type SourceOption = ChoiceOption & {
   storedLabel: string
   /** a municipality picked outside the department asked before: its department */
   department?: { code: string; name: string }
+  /** in a multiple choice, only ever picked alone ("Ninguno") */
+  exclusive?: boolean
 }
 
 /**
@@ -30,7 +32,8 @@ export function sourceOptions(source: OptionSource, session: Session, ctx: Engin
           const label = ctx.t(locale, option.label)
           // a label in another language is an alias: "health" still works after switching to Spanish
           const elsewhere = ctx.locales.filter((other) => other !== locale).map((other) => ctx.t(other, option.label))
-          return { id: option.id, label, storedLabel: label, aliases: [...option.aliases, ...elsewhere] }
+          const aliases = [...option.aliases, ...elsewhere]
+          return option.exclusive === true ? { id: option.id, label, storedLabel: label, aliases, exclusive: true } : { id: option.id, label, storedLabel: label, aliases }
         }),
       )
     case 'sectors':

@@ -1,4 +1,4 @@
-import { forgetOffered } from './answer.js'
+import { forgetOffered, forgetPicked } from './answer.js'
 import { questionReply, type AskNode } from './question.js'
 import type { Effect, EngineContext, Flow, FlowNode, Json, Reply, Session } from './types.js'
 import { conditionScope, holds, readVar } from './vars.js'
@@ -75,6 +75,7 @@ function run(turn: Turn, ctx: EngineContext): void {
         break
       case 'ask':
         forgetOffered(session.vars)
+        forgetPicked(session.vars)
         session.waiting = 'input'
         turn.replies.push(questionReply(node, session, ctx))
         return

@@ -1,4 +1,4 @@
-import { forgetOffered, OFFERED_VAR } from './answer.js'
+import { forgetOffered, forgetPicked, OFFERED_VAR } from './answer.js'
 import { expiryNotice, isExpired } from './expiry.js'
 import { MENU_FLOW, parseGlobalCommand, runGlobalCommand } from './global-commands.js'
 import { withLiteralTexts } from './literal-text.js'
@@ -85,7 +85,15 @@ function answer(turn: Turn, input: MessageContent, ctx: EngineContext): void {
     session.vars[question.var] = result.value
     Object.assign(session.vars, result.extra)
     forgetOffered(session.vars)
+    forgetPicked(session.vars)
     return continueAt(turn, question.next, ctx)
+  }
+  if (result.keep) {
+    // a button added to a list answer: progress, not a mistake
+    Object.assign(session.vars, result.keep)
+    forgetOffered(session.vars)
+    turn.replies.push(...result.replies)
+    return
   }
   session.retries += 1
   if (result.offered) session.vars[OFFERED_VAR] = result.offered

@@ -32,6 +32,8 @@ export const StaticOptionSchema = z.object({
   aliases: z.array(z.string()).default([]),
   /** not offered (nor matched) while this holds, e.g. a choice that makes no sense on a channel */
   hideWhen: ConditionSchema.optional(),
+  /** in a multiple choice, only ever picked alone ("Ninguno") */
+  exclusive: z.boolean().optional(),
 })
 export type StaticOption = z.infer<typeof StaticOptionSchema>
 
