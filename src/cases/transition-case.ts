@@ -47,7 +47,7 @@ export async function transitionCase(tx: Tx, input: TransitionInput): Promise<Tr
     .set({
       status: input.to,
       updatedAt: input.now,
-      ...(input.to === 'resolved' ? { resolvedAt: input.now, followUpAskedAt: null } : {}),
+      ...(input.to === 'resolved' ? { resolvedAt: input.now, followUpAskedAt: null, followUpAnswer: null } : {}),
       ...(responds ? { respondedAt: input.now } : {}),
       ...(reopened ? { resolvedAt: null, ...freshClocks(input.now, kase.slaHours ?? FALLBACK_SLA_HOURS) } : {}),
     })

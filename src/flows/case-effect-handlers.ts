@@ -4,6 +4,7 @@ import type { Tx } from '../db/client.js'
 import { type CaseRow, loadCase } from '../cases/case-ref.js'
 import { canTransition } from '../cases/case-transitions.js'
 import { transitionCase } from '../cases/transition-case.js'
+import { recordFollowUpAnswer } from '../cases/follow-up-answer.js'
 import { NotFoundError } from '../domain-errors.js'
 import { redeemLinkCode } from '../staff/link-codes.js'
 import { acknowledgeByStaff, summarizeForStaff } from '../staff/staff-commands.js'
@@ -30,6 +31,7 @@ export const caseEffectHandlers = {
   'case.reopen': async (tx, effect, context) => {
     const kase = await ownCase(tx, codeArg(effect.args), context.contactId)
     if (!kase || !canTransition(kase.status, 'reopened')) return { ok: false }
+    await recordFollowUpAnswer(tx, { caseId: kase.id, answer: 'no', now: context.now })
     await transitionCase(tx, {
       code: kase.code,
       to: 'reopened',
@@ -40,10 +42,16 @@ export const caseEffectHandlers = {
     })
     return { ok: true }
   },
+  // "yes, it was solved" is recorded too, so satisfaction can be counted both ways
+  'case.solved': async (tx, effect, context) => {
+    const kase = await ownCase(tx, codeArg(effect.args), context.contactId)
+    if (kase) await recordFollowUpAnswer(tx, { caseId: kase.id, answer: 'yes', now: context.now })
+    return { ok: kase !== null }
+  },
   'staff.link': async (tx, effect, context): Promise<Json> => {
     const unitNames = await redeemLinkCode(tx, { code: codeArg(effect.args), contactId: context.contactId, now: context.now })
     return unitNames === null ? { ok: false } : { ok: true, units: unitNames.join(', ') }
   },
   'staff.ack': (tx, effect, context) => acknowledgeByStaff(tx, codeArg(effect.args), context),
   'staff.case': (tx, effect, context) => summarizeForStaff(tx, codeArg(effect.args), context),
-} satisfies Record<'case.reopen' | 'staff.link' | 'staff.ack' | 'staff.case', EffectHandler>
+} satisfies Record<'case.reopen' | 'case.solved' | 'staff.link' | 'staff.ack' | 'staff.case', EffectHandler>

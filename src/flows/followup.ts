@@ -12,9 +12,10 @@ export const followupFlow = {
     solved: { kind: 'ask', var: 'solved', prompt: 'followup.prompt', input: { type: 'yesno' }, next: 'decide' },
     decide: {
       kind: 'branch',
-      cases: [{ when: { var: 'solved', in: [true] }, next: 'thanks' }],
+      cases: [{ when: { var: 'solved', in: [true] }, next: 'solvedYes' }],
       default: 'reopen',
     },
+    solvedYes: { kind: 'effect', effect: 'case.solved', args: { code: 'code' }, resultVar: 'solvedYes', next: 'thanks' },
     thanks: { kind: 'end', text: 'followup.thanks' },
     reopen: { kind: 'effect', effect: 'case.reopen', args: { code: 'code' }, resultVar: 'reopen', next: 'reopened' },
     reopened: {

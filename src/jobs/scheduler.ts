@@ -1,11 +1,23 @@
 import cron, { type ScheduledTask } from 'node-cron'
 import type { Db } from '../db/client.js'
+import { jobRuns } from '../db/schema/index.js'
+import { NotFoundError } from '../domain-errors.js'
 import type { Logger } from '../log.js'
-import { type Job, runJobOnce } from './run-job-once.js'
+import { type Job, type JobOutcome, runJobOnce } from './run-job-once.js'
 
 export const SCHEDULER_TIMEZONE = 'America/Guatemala'
 
-export type Scheduler = { start: () => Promise<void>; stop: () => void }
+/** A job as `jobs list` shows it: its schedule and its last run, if any. */
+export type JobStatus = { name: string; cron: string; lastSlot: Date | null; finishedAt: Date | null }
+
+export type Scheduler = {
+  start: () => Promise<void>
+  stop: () => void
+  /** the jobs with their last recorded run */
+  list: () => Promise<JobStatus[]>
+  /** runs one job now, outside its schedule (operators, tests); NotFoundError for an unknown name */
+  runNow: (name: string) => Promise<JobOutcome>
+}
 
 /** The slot a firing belongs to: the minute, so instances whose clocks differ by seconds agree. */
 export function slotOf(at: Date): Date {
@@ -13,9 +25,10 @@ export function slotOf(at: Date): Date {
 }
 
 /**
- * Runs each job on its cron schedule, once across app instances. On start every job runs once
- * for the current minute, so work missed while the app was down is caught up (jobs look at the
- * state, e.g. cases already overdue, not at the time they were due to fire).
+ * Runs each job on its cron schedule, once across app instances, and only then: starting the app
+ * runs nothing (a restart at 03:46 used to send every digest and follow-up question at 03:46).
+ * Work missed while the app was down is caught up at the job's next firing, since jobs look at
+ * the state (cases already overdue), not at the times they were due to fire.
  */
 export function createScheduler(deps: { db: Db; jobs: readonly Job[]; logger: Logger; now?: () => Date }): Scheduler {
   const now = deps.now ?? (() => new Date())
@@ -32,7 +45,6 @@ export function createScheduler(deps: { db: Db; jobs: readonly Job[]; logger: Lo
 
   return {
     async start() {
-      for (const job of deps.jobs) await fire(job)
       for (const job of deps.jobs) {
         tasks.push(cron.schedule(job.cron, () => fire(job), { timezone: SCHEDULER_TIMEZONE, name: job.name }))
       }
@@ -40,6 +52,21 @@ export function createScheduler(deps: { db: Db; jobs: readonly Job[]; logger: Lo
     stop() {
       for (const task of tasks) void task.stop()
       tasks.length = 0
+    },
+    async list() {
+      const runs = await deps.db.select().from(jobRuns)
+      return deps.jobs.map((job) => {
+        const run = runs.find((r) => r.name === job.name)
+        return { name: job.name, cron: job.cron, lastSlot: run?.lastSlot ?? null, finishedAt: run?.finishedAt ?? null }
+      })
+    },
+    async runNow(name) {
+      const job = deps.jobs.find((j) => j.name === name)
+      if (!job) throw new NotFoundError('job', `${name} (known: ${deps.jobs.map((j) => j.name).join(', ')})`)
+      // The exact instant, not the minute: it runs even if the schedule already ran this minute.
+      const outcome = await runJobOnce(deps.db, job, now())
+      deps.logger.info({ job: job.name, outcome }, 'job run by hand')
+      return outcome
     },
   }
 }

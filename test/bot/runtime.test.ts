@@ -36,6 +36,7 @@ describe.each(databaseKinds)('runtime on %s', (kind) => {
     'case.lookup': async () => ({ found: false }),
     // effects of case follow-up and staff chat, which the tiny flows never ask for
     'case.reopen': async () => null,
+    'case.solved': async () => null,
     'staff.link': async () => null,
     'staff.ack': async () => null,
     'staff.case': async () => null,

@@ -10,6 +10,14 @@ import { fileWebchatComplaint, testApp, webchatConversation, webchatSecret } fro
 import { databaseKinds, freshDatabase } from '../support/database.js'
 
 const DESCRIPTION = 'Desde hace dos semanas no hay amoxicilina para los niños en la farmacia.'
+const DAY_MS = 86_400_000
+
+/** 10:00 in Guatemala (16:00 UTC) `days` after `from`: follow-up questions go out only in the day. */
+function dayTime(from: Date, days: number, hourUtc = 16): Date {
+  const day = new Date(from.getTime() + days * DAY_MS)
+  day.setUTCHours(hourUtc, 0, 0, 0)
+  return day
+}
 
 describe.each(databaseKinds)('staff in the web chat on %s', (kind) => {
   let database: Database
@@ -86,32 +94,59 @@ describe.each(databaseKinds)('staff in the web chat on %s', (kind) => {
     expect(citizen.text()).toContain('no está vinculado')
   })
 
-  it('sends each linked chat a digest of counts', async () => {
-    await database.db.transaction((tx) => sendDigests(tx, new Date()))
+  it('sends each linked chat a digest of counts, at most once a day', async () => {
+    const morning = dayTime(new Date(), 0, 13)
+    expect(await database.db.transaction((tx) => sendDigests(tx, morning))).toBeGreaterThan(0)
     const digest = await delivered('staff-ana')
-    expect(digest).toMatch(/Resumen del día para Dirección de Área de Salud Guatemala Nor Occidente: \d+ casos nuevos/)
+    expect(digest).toMatch(/Resumen del día para Dirección de Área de Salud Guatemala Nor Occidente \(Ministerio de Salud Pública y Asistencia Social\): \d+ casos? nuevos?/)
+    expect(digest).not.toMatch(/\b1 casos\b/)
+    // a rerun the same day (by hand, a second instance) sends nothing
+    expect(await database.db.transaction((tx) => sendDigests(tx, new Date(morning.getTime() + 3_600_000)))).toBe(0)
+    expect(await delivered('staff-ana')).toBe('')
+    expect(await database.db.transaction((tx) => sendDigests(tx, new Date(morning.getTime() + DAY_MS)))).toBeGreaterThan(0)
   })
 
-  it('asks two weeks after resolution whether it was solved, and a "no" reopens the case', async () => {
+  it('asks two weeks after resolution whether it was solved, records the "no", reopens the case and alerts the unit', async () => {
     const { code, chat: citizen } = await fileComplaint('citizen-lucia')
     const resolvedAt = new Date()
     const resolved = await api(adminToken, 'POST', `/api/v1/cases/${code}/transition`, { to: 'resolved', note: 'Ya hay amoxicilina' })
     expect(resolved.status).toBe(200)
     await delivered('citizen-lucia')
+    await delivered('staff-ana')
 
     const job = followUpJob({ startFlow: composed.runtime.startFlow, days: 14 })
-    await runJobOnce(database.db, job, new Date(resolvedAt.getTime() + 13 * 86_400_000))
+    await runJobOnce(database.db, job, dayTime(resolvedAt, 13))
     expect(await delivered('citizen-lucia')).toBe('')
-    await runJobOnce(database.db, job, new Date(resolvedAt.getTime() + 15 * 86_400_000))
+    // at night nobody is asked, even when the job is run
+    await runJobOnce(database.db, job, dayTime(resolvedAt, 15, 9))
+    expect(await delivered('citizen-lucia')).toBe('')
+    await runJobOnce(database.db, job, dayTime(resolvedAt, 15))
     expect(await delivered('citizen-lucia')).toContain('¿Se resolvió su problema?')
 
     await citizen.say('no')
     expect(citizen.text()).toContain(`Abrimos de nuevo su caso ${code}`)
-    expect((await caseRow(database, code)).status).toBe('reopened')
+    expect(await caseRow(database, code)).toMatchObject({ status: 'reopened', followUpAnswer: 'no' })
+    expect(await delivered('staff-ana')).toContain(`El caso ${code} (Falta de medicamentos o insumos, Mixco) se abrió de nuevo`)
 
     // asked once per resolution
-    await runJobOnce(database.db, job, new Date(resolvedAt.getTime() + 16 * 86_400_000))
+    await runJobOnce(database.db, job, dayTime(resolvedAt, 16))
     expect(await delivered('citizen-lucia')).toBe('')
+  })
+
+  it('records a "yes" to "was it solved?", and a question left unanswered for a week as no answer', async () => {
+    const job = followUpJob({ startFlow: composed.runtime.startFlow, days: 14 })
+    const answered = await fileComplaint('citizen-julia')
+    const silent = await fileComplaint('citizen-ines')
+    const resolvedAt = new Date()
+    for (const { code } of [answered, silent]) expect((await api(adminToken, 'POST', `/api/v1/cases/${code}/transition`, { to: 'resolved' })).status).toBe(200)
+    // later slots than the tests before, which ran this job already
+    await runJobOnce(database.db, job, dayTime(resolvedAt, 20))
+    await answered.chat.say('sí')
+    expect(await caseRow(database, answered.code)).toMatchObject({ status: 'resolved', followUpAnswer: 'yes' })
+    expect((await caseRow(database, silent.code)).followUpAnswer).toBeNull()
+    await runJobOnce(database.db, job, dayTime(resolvedAt, 28))
+    expect((await caseRow(database, silent.code)).followUpAnswer).toBe('none')
+    expect((await caseRow(database, answered.code)).followUpAnswer).toBe('yes')
   })
 
   it('does not interrupt a citizen in the middle of another conversation, and asks on a later run', async () => {
@@ -124,12 +159,12 @@ describe.each(databaseKinds)('staff in the web chat on %s', (kind) => {
 
     const job = followUpJob({ startFlow: composed.runtime.startFlow, days: 14 })
     // later slots than the test before, which ran this job already
-    expect(await runJobOnce(database.db, job, new Date(resolvedAt.getTime() + 30 * 86_400_000))).toBe('ran')
+    expect(await runJobOnce(database.db, job, dayTime(resolvedAt, 30))).toBe('ran')
     expect(await delivered('citizen-marta')).toBe('')
     expect((await caseRow(database, code)).followUpAskedAt).toBeNull()
 
     await citizen.say('cancelar')
-    expect(await runJobOnce(database.db, job, new Date(resolvedAt.getTime() + 31 * 86_400_000))).toBe('ran')
+    expect(await runJobOnce(database.db, job, dayTime(resolvedAt, 31))).toBe('ran')
     expect(await delivered('citizen-marta')).toContain('¿Se resolvió su problema?')
   })
 

@@ -92,6 +92,7 @@ export const EFFECT_NAMES = [
   'case.create',
   'case.lookup',
   'case.reopen',
+  'case.solved',
   'staff.link',
   'staff.ack',
   'staff.case',
