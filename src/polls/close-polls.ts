@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, lte, ne } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, lte, ne } from 'drizzle-orm'
 import type { Translate } from '../bot/engine/index.js'
 import type { Tx } from '../db/client.js'
 import { contacts, outbox, pollInvitations, polls } from '../db/schema/index.js'
@@ -20,8 +20,9 @@ export async function closeDuePolls(tx: Tx, now: Date): Promise<string[]> {
 export type ResultsDeps = { now: Date; t: Translate; pacing: Pacing; minCell?: number }
 
 /**
- * Sends the results of closed polls whose results are public or for the group to everyone who
- * answered, each in their language, paced like invitations. Results are a plain message: they do
+ * Sends the results of closed polls whose results are public or for the group to every member of
+ * the audience who did not opt out ("salir"), answered or not: the mesa reports back to all it
+ * asked. Each in their language, paced like invitations. Results are a plain message: they do
  * not open a conversation, so they need not wait for one to finish.
  */
 export async function sendResults(tx: Tx, deps: ResultsDeps): Promise<number> {
@@ -32,7 +33,6 @@ export async function sendResults(tx: Tx, deps: ResultsDeps): Promise<number> {
   if (closed.length === 0) return 0
   const due = and(
     inArray(pollInvitations.pollId, closed.map((p) => p.id)),
-    isNotNull(pollInvitations.startedAt),
     isNull(pollInvitations.resultsSentAt),
     isNull(pollInvitations.withdrawnAt),
   )

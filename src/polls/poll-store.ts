@@ -2,6 +2,7 @@ import { desc, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { polls, type PollStatus } from '../db/schema/index.js'
 import { DomainError, NotFoundError } from '../domain-errors.js'
+import { checkPollDefinition } from './check-audience.js'
 import { PollDefinitionSchema, type PollDefinition } from './poll-definition.js'
 
 /** A stored poll: its definition (parsed again on the way out) and where it stands. */
@@ -40,8 +41,9 @@ function columnsOf(definition: PollDefinition) {
   }
 }
 
-/** Stores a new poll; it opens by itself at `opensAt`. */
+/** Stores a new poll; it opens by itself at `opensAt`. ValidationError for an audience or window that cannot be. */
 export async function createPoll(db: DbOrTx, definition: PollDefinition, now: Date): Promise<Poll> {
+  await checkPollDefinition(db, definition, now)
   const [row] = await db.insert(polls).values({ ...columnsOf(definition), createdAt: now, updatedAt: now }).returning()
   if (!row) throw new Error('poll insert returned nothing')
   return pollFromRow(row)
@@ -64,6 +66,7 @@ export async function listPolls(db: DbOrTx): Promise<Poll[]> {
 export async function replacePoll(db: DbOrTx, id: string, definition: PollDefinition, now: Date): Promise<Poll> {
   const poll = await getPoll(db, id)
   if (poll.status !== 'scheduled') throw new DomainError(`poll ${id} is ${poll.status}: only a scheduled poll can be changed`)
+  await checkPollDefinition(db, definition, now)
   const [row] = await db.update(polls).set({ ...columnsOf(definition), updatedAt: now }).where(eq(polls.id, id)).returning()
   if (!row) throw new NotFoundError('poll', id)
   return pollFromRow(row)

@@ -44,6 +44,19 @@ describe.each(databaseKinds)('poll and group routes on %s', (kind) => {
   })
 
   it.each([
+    ['a group that does not exist', { audience: { groups: ['00000000-0000-4000-8000-000000000000'], municipalities: [] } }, /^audience\.groups\.0 group .* does not exist/],
+    ['a municipality that does not exist', { audience: { groups: [], municipalities: ['0108', '9999'] } }, /^audience\.municipalities\.1 municipality 9999 does not exist/],
+    ['a window already past', { opensAt: '2026-11-01T08:00:00-06:00', closesAt: '2026-11-02T08:00:00-06:00', remindAt: undefined }, /^closesAt is already past/],
+    ['a reminder already past', { opensAt: '2026-11-01T08:00:00-06:00', remindAt: '2026-11-02T08:00:00-06:00' }, /^remindAt is already past/],
+  ])('refuses a poll with %s with 422, storing nothing', async (_, change, detail) => {
+    const before = z.array(IdSchema).parse(await (await call('GET', '/api/v1/polls')).json()).length
+    const response = await call('POST', '/api/v1/polls', samplePollInput(change))
+    expect(response.status).toBe(422)
+    expect(ProblemSchema.parse(await response.json()).detail).toMatch(detail)
+    expect(z.array(IdSchema).parse(await (await call('GET', '/api/v1/polls')).json())).toHaveLength(before)
+  })
+
+  it.each([
     ['no Spanish title', { title: { en: 'Only English' } }],
     ['closing before opening', { closesAt: '2026-11-01T00:00:00-06:00' }],
     ['a scale upside down', { questions: [{ id: 'q', kind: 'scale', min: 5, max: 1, text: { es: '¿?' } }] }],

@@ -85,8 +85,8 @@ describe.each(databaseKinds)('overlapping polls, on %s', (kind) => {
     await run('polls.invite')
     expect((await fetched('ana-queue-conversation')).at(-1)).toBe('¿Quiere un puente?')
 
-    // Beto sets the first aside for the menu: the second comes, and says the first still waits
-    await beto.say('menu')
+    // Beto sets the first aside ("cancelar" takes him to the menu): the second comes, and says the first still waits
+    await beto.say('cancelar')
     await run('polls.invite')
     const toBeto = await fetched('beto-queue-conversation')
     expect(toBeto).toContain('Tiene además 1 consulta pendiente: le llegará al terminar esta.')

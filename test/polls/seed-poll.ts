@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import type { Json } from '../../src/bot/engine/index.js'
 import type { Db } from '../../src/db/client.js'
+import { loadReferenceData } from '../../src/db/reference/load-reference.js'
 import { contacts, pollInvitations, polls } from '../../src/db/schema/index.js'
 import { recordAnswers } from '../../src/polls/record-answers.js'
 import { closePollNow, createPoll } from '../../src/polls/poll-store.js'
 import { samplePoll } from './fixtures.js'
+
+const withReference = new WeakSet<Db>()
 
 /** One participant: where they live and what they answered (question id -> value). */
 export type Ballot = { municipality: string | null; answers: Record<string, Json> }
@@ -19,6 +22,11 @@ export const AFTER = new Date('2026-12-09T01:00:00Z')
  * poll flow does, and closed; one contact per ballot, invited in its municipality.
  */
 export async function seedClosedPoll(db: Db, overrides: Record<string, unknown>, ballots: readonly Ballot[]): Promise<{ pollId: string; contactIds: string[] }> {
+  // an audience names municipalities, which must exist
+  if (!withReference.has(db)) {
+    await loadReferenceData(db)
+    withReference.add(db)
+  }
   const poll = await createPoll(db, samplePoll(overrides), DURING)
   await db.update(polls).set({ status: 'open', openedAt: DURING }).where(eq(polls.id, poll.id))
   const contactIds: string[] = []
