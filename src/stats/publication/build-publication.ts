@@ -25,7 +25,8 @@ export type PublicationSummary = {
   unprotected: number
 }
 
-const MARK_NAMES = ['shown', 'small', 'complementary'] as const
+/** the stored mark of each MarkCode: both kinds of "x" are stored (and published) alike */
+const MARK_NAMES = ['shown', 'small', 'complementary', 'complementary'] as const
 /** Publications kept besides the newest, for a reader who is mid-way through a page. */
 const KEEP = 1
 const BATCH = 20_000
@@ -185,7 +186,7 @@ async function build(db: DbOrTx, options: { now: Date; k: number }): Promise<Pub
     for (let i = 0; i < layout.size; i++) {
       const mark = (marks[i] ?? 0) as MarkCode
       if (mark === MARK.small) small++
-      if (mark === MARK.complementary) complementary++
+      if (mark === MARK.complementary || mark === MARK.smallSum) complementary++
       const { block, place, period, code } = layout.describe(i)
       await push({
         audience: block.audience,

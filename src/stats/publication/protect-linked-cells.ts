@@ -1,5 +1,10 @@
-/** How a cell is published: its count, "<k" (a count from 1 to k-1), or "x" (withheld to protect another). */
-export const MARK = { shown: 0, small: 1, complementary: 2 } as const
+/**
+ * How a cell is published: its count, "<k" (a count from 1 to k-1), or "x": withheld to protect
+ * another (`complementary`, a count of k or more), or a count below k that the "<k" cells it is
+ * the sum of already put at 2 or more (`smallSum`: as "<k" it would lose the 1 and say 2..k-1).
+ * Both kinds of "x" look the same to a reader, so an "x" says "2 or more".
+ */
+export const MARK = { shown: 0, small: 1, complementary: 2, smallSum: 3 } as const
 export type MarkCode = (typeof MARK)[keyof typeof MARK]
 
 /**
@@ -45,7 +50,34 @@ export class GroupsBuilder {
 
 /** What a mark tells a reader about a withheld count (zeros are published as 0, so "<k" is 1..k-1). */
 function bounds(mark: MarkCode, k: number): [number, number] {
-  return mark === MARK.small ? [1, k - 1] : [k, Number.POSITIVE_INFINITY]
+  return mark === MARK.small ? [1, k - 1] : mark === MARK.smallSum ? [2, Number.POSITIVE_INFINITY] : [k, Number.POSITIVE_INFINITY]
+}
+
+/**
+ * The smallest value the withheld parts of group [from, to) alone leave the member at `j`: a "<k"
+ * whose parts are two or more "<k" cells (a department of two municipalities with 3 and 1, the
+ * others 0) cannot be 1, whatever else is withheld. 0 when a shown count stands among its parts:
+ * that is a plain differencing, which a complementary cell fixes.
+ */
+function lowestFromParts(cells: LinkedCells, marks: Uint8Array, from: number, to: number, j: number, k: number): number {
+  const sign = cells.signs[j] ?? 1
+  let low = 0
+  for (let i = from; i < to; i++) {
+    if (i === j) continue
+    const cell = cells.members[i] ?? 0
+    const mark = (marks[cell] ?? 0) as MarkCode
+    const value = cells.values[cell] ?? 0
+    const same = (cells.signs[i] ?? 1) === sign
+    if (mark === MARK.shown) {
+      if (!same && value > 0) return 0
+      low -= same ? value : 0
+      continue
+    }
+    // sign·x = -Σ sign_i·x_i: the other side's parts push x up by their least, this side's pull it down by their most
+    const [lo, hi] = bounds(mark, k)
+    low += same ? -hi : lo
+  }
+  return low
 }
 
 /**
@@ -97,7 +129,9 @@ function groupProtected(cells: LinkedCells, marks: Uint8Array, from: number, to:
     const b = known - othersMin
     const low = Math.max(lo, sign > 0 ? a : -b)
     const high = Math.min(hi, sign > 0 ? b : -a)
-    if (!(high - low >= (open ? 2 * k : k - 2))) return false
+    // a small sum ("x", 2 or more) needs what a "<k" needs: k-1 possible values
+    const room = mark === MARK.smallSum ? k - 2 : open ? 2 * k : k - 2
+    if (!(high - low >= room)) return false
   }
   return true
 }
@@ -146,6 +180,22 @@ export function protectLinkedCells(cells: LinkedCells, k: number, initial?: Uint
     if (!locked?.[i] && value > 0 && value < k) marks[i] = MARK.small
   }
   const groupCount = cells.starts.length - 1
+  // "<k" cells that are sums of two or more "<k" cells become "x" (2 or more), until none changes:
+  // a "<k" says 1..k-1, and would be narrowed by its own parts
+  for (let changed = true; changed; ) {
+    changed = false
+    for (let g = 0; g < groupCount; g++) {
+      const from = cells.starts[g] ?? 0
+      const to = cells.starts[g + 1] ?? 0
+      for (let j = from; j < to; j++) {
+        const cell = cells.members[j] ?? 0
+        if (marks[cell] !== MARK.small || locked?.[cell]) continue
+        if (lowestFromParts(cells, marks, from, to, j, k) < 2) continue
+        marks[cell] = MARK.smallSum
+        changed = true
+      }
+    }
+  }
   // each cell's groups (CSR), to re-check the equations a newly withheld cell sits in
   const degree = new Int32Array(n + 1)
   for (const cell of cells.members) degree[cell + 1] = (degree[cell + 1] ?? 0) + 1
