@@ -46,7 +46,7 @@ describe.each(databaseKinds)('monthly releases on %s', (kind) => {
   let clock = MARCH
   let first: PublicationSummary
   let second: PublicationSummary
-  let januaryUnit: { code: string; cases: string | number } | undefined
+  let januaryUnit: { unit: string; cases: string | number } | undefined
 
   const monthCells = (publicationId: string) =>
     database.db
