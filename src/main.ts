@@ -35,7 +35,7 @@ async function main() {
   const published = await ensurePublication(database.db, new Date(), config.STATS_MIN_CELL)
   if (published) logger.info({ cells: published.cells, withheld: published.small + published.complementary }, 'statistics publication built')
   // The embedded database serves this process only, so the CLI reaches it through the app.
-  const cliBridge = database.kind === 'pglite' ? openCliBridge(app, database.db, config.DATA_DIR) : null
+  const cliBridge = database.kind === 'pglite' ? openCliBridge(app, database.db, config.DATA_DIR, undefined, scheduler) : null
   for (const channel of channels.values()) await channel.start?.(runtime.handle)
   outbox.start()
   await scheduler.start()

@@ -2,7 +2,9 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context } from 'hono'
 import { Hono } from 'hono'
+import { JobCommandSchema, performJobCommand } from '../cli/job-commands.js'
 import { TokenCommandSchema, performTokenCommand } from '../cli/token-commands.js'
+import type { Scheduler } from '../jobs/scheduler.js'
 import type { Db } from '../db/client.js'
 import { problem } from '../http/problem.js'
 import { validate } from '../http/validate.js'
@@ -29,9 +31,9 @@ function sameSecret(presented: string, secret: string): boolean {
 
 /**
  * The door the CLI uses while the app holds the embedded database (which serves one process):
- * token commands, accepted only from this machine and with the secret of the control file.
+ * token and job commands, accepted only from this machine and with the secret of the control file.
  */
-export function createCliBridgeRoutes(deps: { db: Db; secret: string; now?: () => Date }) {
+export function createCliBridgeRoutes(deps: { db: Db; secret: string; now?: () => Date; scheduler?: Scheduler }) {
   return new Hono()
     .use(async (c, next) => {
       if (!fromLoopback(c)) return problem(c, 403, 'the CLI endpoint answers only on this machine')
@@ -40,4 +42,8 @@ export function createCliBridgeRoutes(deps: { db: Db; secret: string; now?: () =
       return undefined
     })
     .post('/tokens', validate('json', TokenCommandSchema), async (c) => c.json(await performTokenCommand(deps.db, c.req.valid('json'), deps.now?.())))
+    .post('/jobs', validate('json', JobCommandSchema), async (c) => {
+      if (!deps.scheduler) return problem(c, 404, 'this app runs no scheduler')
+      return c.json(await performJobCommand(deps.scheduler, c.req.valid('json')))
+    })
 }

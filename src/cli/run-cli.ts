@@ -2,17 +2,22 @@ import { parseArgs } from 'node:util'
 import { CLI_SECRET_HEADER } from '../api/cli-bridge-routes.js'
 import { assertNever } from '../assert-never.js'
 import { ConfigError, type Config, loadConfig } from '../config.js'
-import { openDatabase } from '../db/client.js'
+import { type Database, openDatabase } from '../db/client.js'
 import { DataDirLockedError, lockDataDir } from '../db/data-dir-lock.js'
 import { DomainError } from '../domain-errors.js'
+import { compose } from '../compose.js'
+import { createLogger } from '../log.js'
 import { readControlFile } from './control-file.js'
+import { type JobCommand, type JobCommandResult, JobCommandResultSchema, JobCommandSchema, performJobCommand } from './job-commands.js'
 import { type TokenCommand, type TokenCommandResult, TokenCommandResultSchema, TokenCommandSchema, performTokenCommand } from './token-commands.js'
 
 export const USAGE = `usage:
   npm run cli -- token create --role admin|observatory|partner --name NAME
   npm run cli -- token create --role institution --name NAME --unit UNIT-CODE [--unit UNIT-CODE ...]
   npm run cli -- token list
-  npm run cli -- token revoke ID`
+  npm run cli -- token revoke ID
+  npm run cli -- jobs list
+  npm run cli -- jobs run NAME`
 
 /** Where the CLI writes; a test passes its own. */
 export type CliIo = { out: (text: string) => void; err: (text: string) => void; env?: Record<string, string | undefined> }
@@ -20,29 +25,39 @@ export type CliIo = { out: (text: string) => void; err: (text: string) => void; 
 /** A failure to show the operator as it is, without a stack. */
 class CliError extends Error {}
 
-function parseCommand(argv: string[]): TokenCommand | string {
+type Command = { kind: 'token'; command: TokenCommand } | { kind: 'jobs'; command: JobCommand }
+
+function parseJobCommand(action: string | undefined, name: string | undefined): Command | string {
+  const raw = action === 'list' ? { command: 'list' } : action === 'run' ? { command: 'run', name: name ?? '' } : null
+  if (raw === null) return USAGE
+  const parsed = JobCommandSchema.safeParse(raw)
+  return parsed.success ? { kind: 'jobs', command: parsed.data } : parsed.error.issues.map((issue) => issue.message).join('\n')
+}
+
+function parseCommand(argv: string[]): Command | string {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: { role: { type: 'string' }, name: { type: 'string' }, unit: { type: 'string', multiple: true } },
   })
   const [resource, action, id] = positionals
+  if (resource === 'jobs') return parseJobCommand(action, id)
   if (resource !== 'token') return USAGE
   const raw =
     action === 'create' ? { command: 'create', name: values.name, role: values.role, unitCodes: values.unit } : action === 'list' ? { command: 'list' } : action === 'revoke' ? { command: 'revoke', id } : null
   if (raw === null) return USAGE
   const parsed = TokenCommandSchema.safeParse(raw)
-  return parsed.success ? parsed.data : parsed.error.issues.map((issue) => issue.message).join('\n')
+  return parsed.success ? { kind: 'token', command: parsed.data } : parsed.error.issues.map((issue) => issue.message).join('\n')
 }
 
 /** Sends the command to the running app that holds the embedded database, through its control file. */
-async function viaRunningApp(config: Config, command: TokenCommand, locked: DataDirLockedError): Promise<TokenCommandResult> {
+async function viaRunningApp(config: Config, command: Command, locked: DataDirLockedError): Promise<TokenCommandResult | JobCommandResult> {
   const control = readControlFile(config.DATA_DIR)
   if (!control) throw locked
-  const response = await fetch(`http://127.0.0.1:${control.port}/internal/cli/tokens`, {
+  const response = await fetch(`http://127.0.0.1:${control.port}/internal/cli/${command.kind === 'token' ? 'tokens' : 'jobs'}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', [CLI_SECRET_HEADER]: control.secret },
-    body: JSON.stringify(command),
+    body: JSON.stringify(command.command),
   }).catch((error: unknown) => {
     throw new CliError(`the running app (pid ${locked.pid}) does not answer on port ${control.port}: ${error instanceof Error ? error.message : String(error)}`)
   })
@@ -51,15 +66,25 @@ async function viaRunningApp(config: Config, command: TokenCommand, locked: Data
     const detail = typeof body === 'object' && body !== null && 'detail' in body ? String(body.detail) : `status ${response.status}`
     throw new CliError(detail)
   }
-  return TokenCommandResultSchema.parse(body)
+  return command.kind === 'token' ? TokenCommandResultSchema.parse(body) : JobCommandResultSchema.parse(body)
+}
+
+/**
+ * Performs a command on an open database. Jobs need the app as main.ts wires it (the runtime
+ * asks follow-up questions), so the CLI composes it, without starting its servers or workers.
+ */
+async function perform(config: Config, database: Database, command: Command): Promise<TokenCommandResult | JobCommandResult> {
+  if (command.kind === 'token') return performTokenCommand(database.db, command.command)
+  const { scheduler } = await compose({ database, config, logger: createLogger(config.LOG_LEVEL === 'silent' ? 'silent' : 'warn') })
+  return performJobCommand(scheduler, command.command)
 }
 
 /** Runs the command on the database directly, or through the running app when it holds the data directory. */
-async function execute(config: Config, command: TokenCommand): Promise<TokenCommandResult> {
+async function execute(config: Config, command: Command): Promise<TokenCommandResult | JobCommandResult> {
   if (config.DATABASE_URL) {
     const database = await openDatabase({ kind: 'postgres', url: config.DATABASE_URL, maxConnections: 1 })
     try {
-      return await performTokenCommand(database.db, command)
+      return await perform(config, database, command)
     } finally {
       await database.close()
     }
@@ -74,7 +99,7 @@ async function execute(config: Config, command: TokenCommand): Promise<TokenComm
   try {
     const database = await openDatabase({ kind: 'pglite', dataDir: config.DATA_DIR })
     try {
-      return await performTokenCommand(database.db, command)
+      return await perform(config, database, command)
     } finally {
       await database.close()
     }
@@ -83,7 +108,20 @@ async function execute(config: Config, command: TokenCommand): Promise<TokenComm
   }
 }
 
-function print(result: TokenCommandResult, io: CliIo): number {
+function printJobs(result: JobCommandResult, io: CliIo): number {
+  if (result.command === 'run') {
+    io.out(result.outcome === 'ran' ? `job ${result.name} ran` : `job ${result.name} skipped: another instance is running it`)
+    return result.outcome === 'ran' ? 0 : 1
+  }
+  for (const job of result.jobs) {
+    const last = job.lastSlot ? `last run for ${job.lastSlot.toISOString()}, finished ${job.finishedAt?.toISOString() ?? '?'}` : 'never run'
+    io.out(`${job.name.padEnd(20)}  ${job.cron.padEnd(14)}  ${last}`)
+  }
+  return 0
+}
+
+function print(result: TokenCommandResult | JobCommandResult, io: CliIo): number {
+  if ('jobs' in result || result.command === 'run') return printJobs(result, io)
   switch (result.command) {
     case 'create':
       io.out(`token ${result.id} (${result.role}, ${result.name}); shown once, keep it safe:\n${result.token}`)
@@ -103,7 +141,7 @@ function print(result: TokenCommandResult, io: CliIo): number {
   }
 }
 
-/** The operator's command line: token create, list and revoke. Returns the exit code. */
+/** The operator's command line: token create, list and revoke; jobs list and run. Returns the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     const command = parseCommand(argv)
