@@ -15,6 +15,7 @@ export const pollJoinFlow = {
     outcome: {
       kind: 'branch',
       cases: [
+        { when: { var: 'joined.limited', in: [true] }, next: 'limited' },
         { when: { var: 'joined.already', in: [true] }, next: 'already' },
         { when: { var: 'joined.joined', in: [true] }, next: 'welcome' },
       ],
@@ -23,6 +24,7 @@ export const pollJoinFlow = {
     welcome: { kind: 'end', text: 'pollJoin.welcome' },
     already: { kind: 'end', text: 'pollJoin.already' },
     notFound: { kind: 'end', text: 'pollJoin.notFound' },
+    limited: { kind: 'end', text: 'pollJoin.limited' },
   },
 } satisfies FlowDefinition
 

@@ -47,6 +47,7 @@ export function pollFlow(poll: PollForFlow, locale: string): Flow {
       kind: 'branch',
       cases: [
         { when: { var: 'state.closed', in: [true] }, next: 'closed' },
+        { when: { var: 'state.limited', in: [true] }, next: 'limited' },
         { when: { var: 'state.rejected', in: [true] }, next: 'rejected' },
       ],
       default: 'route',
@@ -64,6 +65,7 @@ export function pollFlow(poll: PollForFlow, locale: string): Flow {
     done: { kind: 'end', text: doneText },
     already: { kind: 'end', text: 'polls.already' },
     closed: { kind: 'end', text: 'polls.closed' },
+    limited: { kind: 'end', text: 'polls.limited' },
   }
   for (const question of definition.questions) {
     nodes[`ask_${question.id}`] = {

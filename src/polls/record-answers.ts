@@ -16,6 +16,8 @@ import { otherPendingPolls } from './poll-queue.js'
 export type PollState = {
   closed: boolean
   rejected: boolean
+  /** too many members began this poll from the same web chat client this hour: nothing was stored */
+  limited: boolean
   next: string | null
   total: number
   remaining: number
@@ -29,7 +31,15 @@ export type PollState = {
   morePending: boolean
 }
 
-export type RecordAnswersInput = { pollId: string; contactId: string; answers: Record<string, Json>; locale: string; now: Date }
+export type RecordAnswersInput = {
+  pollId: string
+  contactId: string
+  answers: Record<string, Json>
+  locale: string
+  now: Date
+  /** asked once per member, before their first answer is stored: false refuses the ballot (a per-client limit) */
+  allowBallot?: () => Promise<boolean>
+}
 
 /**
  * Records a member's answers (question id -> value) and tells the flow where they stand. Only
@@ -43,13 +53,15 @@ export async function recordAnswers(db: DbOrTx, input: RecordAnswersInput): Prom
     ? await db.select().from(pollInvitations).where(and(eq(pollInvitations.pollId, pollId), eq(pollInvitations.contactId, contactId)))
     : []
   if (!row || !invitation) {
-    return { closed: true, rejected: false, next: null, total: 0, remaining: 0, title: '', closesOn: '', closesAtText: '', pending: 0, morePending: false }
+    return { closed: true, rejected: false, limited: false, next: null, total: 0, remaining: 0, title: '', closesOn: '', closesAtText: '', pending: 0, morePending: false }
   }
   const { definition } = pollFromRow(row)
   const closed = row.status !== 'open' || now.getTime() >= row.closesAt.getTime() || invitation.withdrawnAt !== null
 
   let rejected = false
-  if (!closed) {
+  const limited =
+    !closed && Object.keys(input.answers).length > 0 && invitation.startedAt === null && input.allowBallot !== undefined && !(await input.allowBallot())
+  if (!closed && !limited) {
     for (const [questionId, value] of Object.entries(input.answers)) {
       const question = definition.questions.find((q) => q.id === questionId)
       const parsed = question ? answerSchema(question).safeParse(value) : undefined
@@ -86,6 +98,7 @@ export async function recordAnswers(db: DbOrTx, input: RecordAnswersInput): Prom
   return {
     closed,
     rejected,
+    limited,
     next: open[0]?.id ?? null,
     total: definition.questions.length,
     remaining: open.length,

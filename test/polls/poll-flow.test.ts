@@ -8,7 +8,7 @@ import { samplePoll } from './fixtures.js'
 
 const POLL = '7d3c1f0e-5b8a-4c2d-9e6f-0a1b2c3d4e5f'
 const state = (overrides: Partial<PollState> = {}): PollState & { [key: string]: Json } => ({
-  closed: false, rejected: false, next: 'service', total: 5, remaining: 5, title: 'Prioridades', closesOn: '2026-12-08',
+  closed: false, rejected: false, limited: false, next: 'service', total: 5, remaining: 5, title: 'Prioridades', closesOn: '2026-12-08',
   closesAtText: '8 de diciembre de 2026, 18:00', pending: 0, morePending: false, ...overrides,
 })
 
