@@ -17,7 +17,10 @@ export type InboundMessage = {
     locale?: string
   }
   receivedAt: Date
+  /** a media part's `ref` is the platform's handle until the intake stores the file (then its id) */
   content: MessageContent
+  /** the file of a media message, fetched only when the current question expects one */
+  media?: MediaSource
   /**
    * the screen is shared by strangers (a kiosk): nothing of earlier people may be shown, and
    * flows can tell (`$.sharedScreen`)
@@ -31,6 +34,24 @@ export type InboundMessage = {
    */
   replay?: ReplayCipher
 }
+
+/**
+ * How to download the file of a media message. Adapters only describe it; the inbound intake
+ * decides whether to fetch (a question expects a file, it is no repeat, its announced size fits)
+ * and then limits, cleans and stores it once for every channel.
+ */
+export type MediaSource = {
+  /** the size the platform announces before download, when it does */
+  announcedSize?: number
+  /** the bytes and their MIME type; throws MediaTooLargeError once the file passes `maxBytes` */
+  fetch: (maxBytes: number) => Promise<{ bytes: Buffer; mimeType: string }>
+}
+
+/**
+ * Readies a message's content before the runtime steps the engine: a location placed in its
+ * municipality, a file fetched, cleaned and stored when `wanted.media` (the question expects one).
+ */
+export type InboundIntake = (message: InboundMessage, wanted: { media: boolean }) => Promise<MessageContent>
 
 /** Authenticated encryption whose key only the sender holds (derived from their secret). */
 export type ReplayCipher = {

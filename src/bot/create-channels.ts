@@ -14,9 +14,6 @@ export type ChannelConfig = Partial<
   BaileysConfig &
   WhatsappCloudConfig
 
-/** A media limit for callers (tests) that leave MEDIA_MAX_BYTES out: the config's default. */
-const DEFAULT_MEDIA_MAX_BYTES = 10 * 1024 * 1024
-
 /** The channels this deployment runs; the web chat always, others when configured. */
 export function createChannels(deps: { db: Db; config?: ChannelConfig; logger: Logger }): Map<ChannelKind, Channel> {
   const channels = new Map<ChannelKind, Channel>()
@@ -31,11 +28,11 @@ export function createChannels(deps: { db: Db; config?: ChannelConfig; logger: L
         token: config.TELEGRAM_BOT_TOKEN,
         apiRoot: config.TELEGRAM_API_ROOT,
         webhook: config.TELEGRAM_WEBHOOK_URL ? { url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET } : undefined,
-        maxMediaBytes: config.MEDIA_MAX_BYTES ?? DEFAULT_MEDIA_MAX_BYTES,
       }),
     )
   }
-  const whatsapp = { db: deps.db, logger: deps.logger, maxMediaBytes: config.MEDIA_MAX_BYTES ?? DEFAULT_MEDIA_MAX_BYTES }
+  // files are fetched, limited and stored by the inbound intake, not by the channels
+  const whatsapp = { db: deps.db, logger: deps.logger }
   const baileys = baileysFromConfig(config, whatsapp)
   if (baileys) channels.set('whatsapp-baileys', baileys)
   const cloud = whatsappCloudFromConfig(config, whatsapp)

@@ -97,14 +97,21 @@ export const complaintFlow = {
       input: { type: 'text', min: 10, max: 2000 },
       next: 'evidence',
     },
-    // one attachment for now: a photo, voice note, video or document, stored by the channel
+    // one attachment for now: a photo, voice note, video or document, stored by the inbound intake
     evidence: {
       kind: 'ask',
       var: 'evidence',
       prompt: 'complaint.evidence.prompt',
       input: { type: 'media', optional: true },
-      next: 'identity',
+      next: 'evidenceCheck',
     },
+    // a file sent into silence looks lost: the citizen is told it arrived
+    evidenceCheck: {
+      kind: 'branch',
+      cases: [{ when: { var: 'evidence', present: true }, next: 'evidenceReceived' }],
+      default: 'identity',
+    },
+    evidenceReceived: { kind: 'say', text: 'complaint.evidence.received', next: 'identity' },
     identity: {
       kind: 'ask',
       var: 'identity',
@@ -132,7 +139,7 @@ export const complaintFlow = {
     // an anonymous case keeps no contact, so there is nobody to send news to
     followUpsCheck: {
       kind: 'branch',
-      cases: [{ when: { var: 'identity', in: ['anonymous'] }, next: 'summary' }],
+      cases: [{ when: { var: 'identity', in: ['anonymous'] }, next: 'summaryCheck' }],
       default: 'followUps',
     },
     // a shared phone: the citizen may not want messages about the case to arrive on it
@@ -141,9 +148,16 @@ export const complaintFlow = {
       var: 'followUps',
       prompt: 'complaint.followUps.prompt',
       input: { type: 'yesno' },
-      next: 'summary',
+      next: 'summaryCheck',
+    },
+    // the review names the attached file too, so the citizen sees it goes with the complaint
+    summaryCheck: {
+      kind: 'branch',
+      cases: [{ when: { var: 'evidence', present: true }, next: 'summaryWithEvidence' }],
+      default: 'summary',
     },
     summary: { kind: 'say', text: 'complaint.summary', next: 'confirm' },
+    summaryWithEvidence: { kind: 'say', text: 'complaint.summaryWithEvidence', next: 'confirm' },
     confirm: { kind: 'ask', var: 'confirm', prompt: 'complaint.confirm.prompt', input: { type: 'yesno' }, next: 'decide' },
     decide: {
       kind: 'branch',

@@ -6,6 +6,7 @@ import type { Database } from '../../src/db/client.js'
 import { cases, media, outbox } from '../../src/db/schema/index.js'
 import { TRACKING_CODE, fileWebchatComplaint, testApp, webchatContactKey, webchatConversation, webchatSecret } from '../support/app.js'
 import { databaseKinds, freshDatabase } from '../support/database.js'
+import { metadataOf, phonePhoto } from '../support/photo.js'
 
 
 describe.each(databaseKinds)('a complaint through the web chat on %s', (kind) => {
@@ -56,15 +57,16 @@ describe.each(databaseKinds)('a complaint through the web chat on %s', (kind) =>
     expect(chat.text()).toContain('Guatemala Nor Occidente')
   })
 
-  it('keeps a photo attached in the web chat as evidence of the case', async () => {
-    const photo = Buffer.from('fake jpeg bytes of the empty pharmacy shelf')
+  it('keeps a photo attached in the web chat as evidence of the case, without its metadata', async () => {
+    const photo = await phonePhoto()
     const { code } = await fileComplaint('conversation-epsilon', photo)
     const [row] = await database.db
       .select({ content: media.content, kind: media.kind, channel: media.channel })
       .from(media)
       .innerJoin(cases, eq(cases.id, media.caseId))
       .where(eq(cases.code, code))
-    expect(row).toEqual({ content: photo, kind: 'image', channel: 'webchat' })
+    expect(row).toMatchObject({ kind: 'image', channel: 'webchat' })
+    expect(await metadataOf(row?.content ?? Buffer.alloc(0))).toMatchObject({ format: 'jpeg', exif: false, xmp: false })
   })
 
   it('places a shared location in its municipality and asks the citizen to confirm it', async () => {

@@ -16,7 +16,7 @@ const NO_EMOJI = ['👎', '❌', '✖']
 const SKIP = new Set(['no', 'n', 'saltar', 'salta', 'skip', 'omitir', 'paso', 'no tengo', 'no gracias', 'ninguno', 'ninguna',
   'none', 'siguiente', 'next', 'continuar', 'seguir'])
 /** unsupported kinds with their own kind sentence; anything else gets the general one */
-const KNOWN_UNSUPPORTED = new Set(['sticker', 'contact', 'poll', 'reaction', 'edited', 'mediaTooLarge', 'mediaFailed'])
+const KNOWN_UNSUPPORTED = new Set(['sticker', 'contact', 'poll', 'reaction', 'edited', 'mediaTooLarge', 'mediaFailed', 'mediaType'])
 
 /** Reads the citizen's answer to a question: the value to store, or what to tell them. */
 export function readAnswer(node: AskNode, input: MessageContent, session: Session, ctx: EngineContext): Answer {

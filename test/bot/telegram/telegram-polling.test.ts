@@ -12,6 +12,7 @@ import { databaseKinds, freshDatabase } from '../../support/database.js'
 import { FAKE_TOKEN, type FakeBotApi, startFakeBotApi } from '../../support/fake-bot-api.js'
 import { telegramChat, textOf } from '../../support/telegram-chat.js'
 import { silentLogger } from '../../support/tiny-engine.js'
+import { metadataOf, phonePhoto } from '../../support/photo.js'
 
 const MAX_MEDIA = 4096
 /** A recorded update from test/fixtures/telegram/. */
@@ -49,7 +50,6 @@ describe.each(databaseKinds)('the Telegram channel, long polling, on %s', (kind)
       logger: silentLogger,
       token: FAKE_TOKEN,
       apiRoot: fake.url,
-      maxMediaBytes: MAX_MEDIA,
       limits: { perSecond: 10_000, perChatPerSecond: 10_000, perChatBurst: 10_000 },
     })
     composed.channels.set('telegram', telegram)
@@ -137,22 +137,24 @@ describe.each(databaseKinds)('the Telegram channel, long polling, on %s', (kind)
     return citizen
   }
 
-  it('keeps a photo (recorded update) as the evidence of the case, and a redelivery creates nothing new', async () => {
-    const photo = Buffer.from('fake jpeg bytes '.repeat(64))
+  it('keeps a photo (recorded update) as the evidence of the case, without its metadata, and a redelivery creates nothing new', async () => {
+    const photo = await phonePhoto()
     fake.addFile('AgACAgEAAxkBAAMpZ_large', photo)
     const update = fixture('photo')
     const citizen = await atEvidence(710000001)
     const { replies, queued } = await citizen.update(update)
+    expect(textOf(replies)).toContain('Recibí su foto')
     expect(textOf(replies)).toContain('¿Cómo quiere presentar su queja?')
     await citizen.say('con mi nombre')
     await citizen.say('no')
     const code = TRACKING_CODE.exec(textOf(await citizen.say('sí')))?.[0] ?? ''
     const [stored] = await database.db
-      .select({ kind: media.kind, mimeType: media.mimeType, size: media.size, sha256: media.sha256, code: cases.code })
+      .select({ kind: media.kind, mimeType: media.mimeType, size: media.size, sha256: media.sha256, code: cases.code, content: media.content })
       .from(media)
       .innerJoin(cases, eq(cases.id, media.caseId))
       .where(eq(cases.code, code))
-    expect(stored).toEqual({ kind: 'image', mimeType: 'image/jpeg', size: photo.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), code })
+    expect(stored).toEqual({ kind: 'image', mimeType: 'image/jpeg', size: stored?.content.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), code, content: expect.any(Buffer) })
+    expect(await metadataOf(stored?.content ?? photo)).toMatchObject({ exif: false, xmp: false })
 
     const counts = async () => ({
       media: (await database.db.select({ id: media.id }).from(media)).length,

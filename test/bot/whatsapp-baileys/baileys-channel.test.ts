@@ -40,7 +40,6 @@ describe.each(databaseKinds)('Baileys channel on %s', (kind) => {
       pairingNumber: options.pairingNumber,
       holder: options.holder,
       ratePerSecond: 1000,
-      maxMediaBytes: 1_000_000,
       openSocket: () => {
         const fake = fakeBaileysSocket()
         sockets.push(fake)

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto'
 import { proto } from '@whiskeysockets/baileys'
-import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InboundMessage } from '../../../src/bot/channel.js'
 import { handleBaileysUpsert } from '../../../src/bot/channels/whatsapp-baileys/handle-upsert.js'
 import type { Database } from '../../../src/db/client.js'
 import { media } from '../../../src/db/schema/index.js'
+import { MediaTooLargeError } from '../../../src/media/store-media.js'
 import { databaseKinds, freshDatabase } from '../../support/database.js'
 import { silentLogger } from '../../support/tiny-engine.js'
 import { encryptedMediaServer } from './encrypted-media.js'
@@ -30,7 +29,7 @@ describe.each(databaseKinds)('Baileys messages.upsert on %s', (kind) => {
       handled.push(message)
       return { duplicate: false, replies: [] }
     }
-    await handleBaileysUpsert({ messages, type }, { db: database.db, logger: silentLogger, handle, maxMediaBytes: 1_000_000, now: () => new Date() })
+    await handleBaileysUpsert({ messages, type }, { db: database.db, logger: silentLogger, handle, now: () => new Date() })
     return handled
   }
 
@@ -51,34 +50,37 @@ describe.each(databaseKinds)('Baileys messages.upsert on %s', (kind) => {
     expect(message?.from.channelUserId).toBe(CITIZEN_JID)
   })
 
-  it('places a shared location in its municipality', async () => {
+  it('passes a shared location on as its point (the inbound intake places it)', async () => {
     const [message] = await received([incoming('P1', { locationMessage: { degreesLatitude: 14.8347, degreesLongitude: -91.5181 } })])
-    expect(message?.content).toEqual({ kind: 'location', latitude: 14.8347, longitude: -91.5181, municipalityCode: '0901' })
+    expect(message?.content).toEqual({ kind: 'location', latitude: 14.8347, longitude: -91.5181 })
   })
 
-  it('downloads, decrypts and stores a photo and a voice note as evidence', async () => {
+  it('describes a photo and a voice note without downloading them, and fetches and decrypts them when asked', async () => {
     const photo = Buffer.from('a photo of an empty pharmacy shelf')
     const voice = Buffer.from('OggS a voice note')
     const image = await files.add('photo', photo, 'image')
     const audio = await files.add('voice', voice, 'audio')
+    const before = (await database.db.select({ id: media.id }).from(media)).length
     const [first, second] = await received([
       incoming('M1', { imageMessage: { url: image.url, mediaKey: image.mediaKey, mimetype: 'image/jpeg', caption: 'la farmacia', fileLength: image.fileLength } }),
       incoming('M2', { audioMessage: { url: audio.url, mediaKey: audio.mediaKey, mimetype: 'audio/ogg; codecs=opus', ptt: true } }),
     ])
-    expect(first?.content).toMatchObject({ kind: 'media', media: 'image', mimeType: 'image/jpeg', caption: 'la farmacia', size: photo.length })
+    expect(first?.content).toEqual({ kind: 'media', media: 'image', ref: 'M1', mimeType: 'image/jpeg', caption: 'la farmacia' })
     expect(second?.content).toMatchObject({ kind: 'media', media: 'voice', mimeType: 'audio/ogg; codecs=opus' })
-    if (first?.content.kind !== 'media') throw new Error('expected media')
-    const [row] = await database.db.select().from(media).where(eq(media.id, first.content.ref))
-    expect(row?.sha256).toBe(createHash('sha256').update(photo).digest('hex'))
-    expect(row?.channel).toBe('whatsapp-baileys')
+    expect(first?.media?.announcedSize).toBe(photo.length)
+    // nothing is downloaded, nor stored, until the intake asks
+    expect(files.downloads()).toBe(0)
+    expect((await database.db.select({ id: media.id }).from(media)).length).toBe(before)
+    expect(await first?.media?.fetch(1_000_000)).toEqual({ bytes: photo, mimeType: 'image/jpeg' })
+    expect(await second?.media?.fetch(1_000_000)).toEqual({ bytes: voice, mimeType: 'audio/ogg; codecs=opus' })
   })
 
-  it('refuses a file over the size limit without storing it', async () => {
+  it('stops a download that passes the limit, and reports the size WhatsApp announces', async () => {
     const big = await files.add('big', Buffer.alloc(1_000_001, 1), 'document')
     const [message] = await received([incoming('B1', { documentMessage: { url: big.url, mediaKey: big.mediaKey, mimetype: 'application/pdf' } })])
-    expect(message?.content).toEqual({ kind: 'unsupported', what: 'media-too-large' })
+    await expect(message?.media?.fetch(1_000_000)).rejects.toBeInstanceOf(MediaTooLargeError)
     const [announced] = await received([incoming('B2', { videoMessage: { url: big.url, mediaKey: big.mediaKey, mimetype: 'video/mp4', fileLength: 5_000_000 } })])
-    expect(announced?.content).toEqual({ kind: 'unsupported', what: 'media-too-large' })
+    expect(announced?.media?.announcedSize).toBe(5_000_000)
   })
 
   it('ignores groups, status broadcasts, its own messages, reactions and history appends', async () => {

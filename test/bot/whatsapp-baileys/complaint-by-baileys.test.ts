@@ -12,6 +12,7 @@ import { databaseKinds, freshDatabase } from '../../support/database.js'
 import { silentLogger } from '../../support/tiny-engine.js'
 import { encryptedMediaServer } from './encrypted-media.js'
 import { CITIZEN_JID, fakeBaileysSocket, incoming } from './fake-socket.js'
+import { phonePhoto } from '../../support/photo.js'
 
 
 describe.each(databaseKinds)('a complaint through WhatsApp (Baileys) on %s', (kind) => {
@@ -32,7 +33,6 @@ describe.each(databaseKinds)('a complaint through WhatsApp (Baileys) on %s', (ki
       logger: silentLogger,
       account: 'office',
       ratePerSecond: 1000,
-      maxMediaBytes: 1_000_000,
       openSocket: () => fake.socket,
       showLogin: () => {},
     })
@@ -81,7 +81,7 @@ describe.each(databaseKinds)('a complaint through WhatsApp (Baileys) on %s', (ki
     await send({ conversation: 'Centro de Salud de Mixco' })
     await send({ conversation: 'no' })
     await send({ conversation: 'Desde hace dos semanas no hay amoxicilina para los niños en la farmacia.' })
-    const photo = await files.add('shelf', Buffer.from('a photo of the empty shelf'), 'image')
+    const photo = await files.add('shelf', await phonePhoto(), 'image')
     menu = await send({ imageMessage: { url: photo.url, mediaKey: photo.mediaKey, mimetype: 'image/jpeg' } })
     await send({ conversation: numberOf(menu, /confidencial/i) })
     await send({ conversation: 'sí' })

@@ -8,8 +8,10 @@ import { startLocalServer } from '../../support/local-http-server.js'
  */
 export async function encryptedMediaServer() {
   const files = new Map<string, Buffer>()
+  let downloads = 0
   const server = await startLocalServer((request, response) => {
     const file = files.get(request.path)
+    if (file) downloads++
     response.writeHead(file ? 200 : 404).end(file)
   })
   return {
@@ -20,6 +22,8 @@ export async function encryptedMediaServer() {
       await rm(encrypted.encFilePath, { force: true })
       return { url: `${server.url}/${name}`, mediaKey: encrypted.mediaKey, fileLength: content.length }
     },
+    /** how many files were fetched so far: a file no question expects is never downloaded */
+    downloads: () => downloads,
     close: server.close,
   }
 }

@@ -7,6 +7,7 @@ import { testApp } from '../../support/app.js'
 import { databaseKinds, freshDatabase } from '../../support/database.js'
 import { silentLogger } from '../../support/tiny-engine.js'
 import { APP_SECRET, CITIZEN, PHONE_ID, TOKEN, fakeGraphApi, readSent, signedPost, webhookBody } from './fake-graph-api.js'
+import { phonePhoto } from '../../support/photo.js'
 
 const TRACKING_CODE = /\b[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}\b/
 
@@ -71,8 +72,9 @@ describe.each(databaseKinds)('a complaint through the WhatsApp Cloud API on %s',
     sent = await send(text('Centro de Salud de Mixco'))
     await press(sent, /^no$/i)
     await send(text('Desde hace dos semanas no hay amoxicilina para los niños en la farmacia.'))
-    graph.addFile('2003383421387256', Buffer.from('photo of the shelf'), 'image/jpeg')
+    graph.addFile('2003383421387256', await phonePhoto(), 'image/jpeg')
     sent = await send({ type: 'image', image: { id: '2003383421387256', mime_type: 'image/jpeg', sha256: 'x' } })
+    expect(sent.map((message) => message.text).join('\n')).toContain('Recibí su foto')
     sent = await press(sent, /confidencial/i)
     sent = await press(sent, /^s[ií]/i)
     sent = await press(sent, /^s[ií]/i)

@@ -44,7 +44,6 @@ describe.each(databaseKinds)('WhatsApp Cloud sending on %s', (kind) => {
       verifyToken: 'verify-me',
       apiRoot: graph.root,
       ratePerSecond: 80,
-      maxMediaBytes: 1_000_000,
       template,
       listButton: (locale) => (locale === 'en' ? 'See options' : 'Ver opciones'),
       now: () => NOW,

@@ -1,11 +1,9 @@
 import type { Api } from 'grammy'
-
-/** The file was larger than we keep. */
-export class FileTooLargeError extends Error {}
+import { MediaTooLargeError } from '../../../media/store-media.js'
 
 /**
  * Fetches a file a citizen sent through getFile and the Bot API's file endpoint. Telegram's links
- * expire, so evidence is downloaded when it arrives. Refuses before downloading when Telegram
+ * expire, so evidence is downloaded when it arrives (at a question that expects it). Refuses before downloading when Telegram
  * reports a size over the limit, and stops reading once the body passes it.
  */
 export async function downloadFile(
@@ -13,9 +11,9 @@ export async function downloadFile(
   fileId: string,
   options: { apiRoot: string; token: string; maxBytes: number; knownSize?: number },
 ): Promise<Buffer> {
-  if (options.knownSize !== undefined && options.knownSize > options.maxBytes) throw new FileTooLargeError()
+  if (options.knownSize !== undefined && options.knownSize > options.maxBytes) throw new MediaTooLargeError(options.knownSize, options.maxBytes)
   const file = await api.getFile(fileId)
-  if (file.file_size !== undefined && file.file_size > options.maxBytes) throw new FileTooLargeError()
+  if (file.file_size !== undefined && file.file_size > options.maxBytes) throw new MediaTooLargeError(file.file_size, options.maxBytes)
   if (!file.file_path) throw new Error('getFile gave no file_path (files over 20 MB cannot be downloaded)')
   const response = await fetch(`${options.apiRoot}/file/bot${options.token}/${file.file_path}`)
   if (!response.ok || !response.body) throw new Error(`file download answered ${response.status}`)
@@ -25,7 +23,7 @@ export async function downloadFile(
     size += chunk.length
     if (size > options.maxBytes) {
       await response.body.cancel().catch(() => undefined)
-      throw new FileTooLargeError()
+      throw new MediaTooLargeError(size, options.maxBytes)
     }
     chunks.push(Buffer.from(chunk))
   }

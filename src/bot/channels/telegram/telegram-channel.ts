@@ -22,7 +22,6 @@ export type TelegramChannelOptions = {
   apiRoot?: string
   /** webhook mode; long polling when left out */
   webhook?: { url: string; secret?: string }
-  maxMediaBytes: number
   limits?: RateLimiterOptions
   now?: () => Date
 }
@@ -62,7 +61,6 @@ export function createTelegramChannel(options: TelegramChannelOptions): Channel 
       t,
       token: options.token,
       apiRoot,
-      maxMediaBytes: options.maxMediaBytes,
       defaultLocale,
       now,
       botId,

@@ -3,12 +3,9 @@ import type { Db } from '../../../db/client.js'
 import type { Translate } from '../../engine/types.js'
 import { stripUnsafeDeep } from '../../../http/unsafe-text.js'
 import type { Logger } from '../../../log.js'
-import { MediaTooLargeError, storeMedia } from '../../../media/store-media.js'
-import type { InboundHandler } from '../../channel.js'
+import type { InboundHandler, MediaSource } from '../../channel.js'
 import type { MessageContent } from '../../engine/types.js'
-import { alreadyHandled } from '../already-handled.js'
-import { enrichLocation } from '../enrich-location.js'
-import { downloadFile, FileTooLargeError } from './download-file.js'
+import { downloadFile } from './download-file.js'
 import { escapeMarkdownV2 } from './render-reply.js'
 import { externalIdOf, readUpdate, type TelegramFile, TelegramUpdateSchema } from './telegram-update.js'
 
@@ -18,7 +15,6 @@ export type TelegramInboundDeps = {
   t: Translate
   token: string
   apiRoot: string
-  maxMediaBytes: number
   /** the locale for a group hint when Telegram does not give the user's */
   defaultLocale: string
   now: () => Date
@@ -26,8 +22,8 @@ export type TelegramInboundDeps = {
 
 /**
  * Handles one Telegram update: a private message or button press goes to the runtime as an
- * InboundMessage (files fetched and stored first, locations placed in their municipality); a
- * group message gets a hint to write in private and nothing is kept; anything else is ignored.
+ * InboundMessage (a file as a way to fetch it, which the inbound intake uses when a question
+ * expects one); a group message gets a hint to write in private and nothing is kept; anything else is ignored.
  */
 export async function handleTelegramUpdate(
   raw: unknown,
@@ -59,44 +55,30 @@ export async function handleTelegramUpdate(
   if (event.callbackQueryId !== undefined) {
     await api.answerCallbackQuery(event.callbackQueryId).catch(() => undefined)
   }
-  const externalId = externalIdOf(deps.botId, update)
-  let content: MessageContent
-  if (event.content.kind === 'file') {
-    // a redelivered update is answered by the runtime's dedupe: no need to fetch the file again
-    if (await alreadyHandled(deps.db, 'telegram', externalId)) return
-    content = await storedFile(event.content.file, api, deps)
-  } else {
-    content = enrichLocation(event.content)
-  }
+  const file = event.content.kind === 'file' ? event.content.file : undefined
+  const content: MessageContent = event.content.kind === 'file' ? mediaOf(event.content.file) : event.content
   await handle({
     channel: 'telegram',
-    externalId,
+    externalId: externalIdOf(deps.botId, update),
     from: { channelUserId: String(event.chatId), displayName: event.user.displayName, locale: event.user.locale },
     receivedAt: event.date,
     content,
+    media: file ? fileSource(file, api, deps) : undefined,
   })
 }
 
-async function storedFile(file: TelegramFile, api: Api, deps: TelegramInboundDeps): Promise<MessageContent> {
-  try {
-    const content = await downloadFile(api, file.fileId, {
-      apiRoot: deps.apiRoot,
-      token: deps.token,
-      maxBytes: deps.maxMediaBytes,
-      knownSize: file.size,
-    })
-    const stored = await storeMedia(deps.db, {
-      channel: 'telegram',
-      kind: file.media,
+/** The file's part of the message; its `ref` is Telegram's file_id until the intake stores it. */
+function mediaOf(file: TelegramFile): MessageContent {
+  return { kind: 'media', media: file.media, ref: file.fileId, mimeType: file.mimeType, size: file.size, caption: file.caption }
+}
+
+/** A file through getFile and the Bot API's file endpoint, with the MIME type Telegram reported. */
+function fileSource(file: TelegramFile, api: Api, deps: TelegramInboundDeps): MediaSource {
+  return {
+    announcedSize: file.size,
+    fetch: async (maxBytes) => ({
+      bytes: await downloadFile(api, file.fileId, { apiRoot: deps.apiRoot, token: deps.token, maxBytes, knownSize: file.size }),
       mimeType: file.mimeType,
-      content,
-      maxBytes: deps.maxMediaBytes,
-    })
-    return { kind: 'media', media: file.media, ref: stored.id, mimeType: stored.mimeType, size: stored.size, caption: file.caption }
-  } catch (error) {
-    if (error instanceof FileTooLargeError || error instanceof MediaTooLargeError) return { kind: 'unsupported', what: 'media-too-large' }
-    // the citizen is asked to send it again rather than losing the message
-    deps.logger.warn({ err: error, media: file.media }, 'telegram file download failed')
-    return { kind: 'unsupported', what: 'media-failed' }
+    }),
   }
 }

@@ -6,18 +6,16 @@ import { z } from 'zod'
 import type { Db } from '../../../db/client.js'
 import { webchatMessages } from '../../../db/schema/index.js'
 import { validate } from '../../../http/validate.js'
-import type { InboundHandler } from '../../channel.js'
+import type { InboundHandler, MediaSource } from '../../channel.js'
 import { ReplySchema } from '../../reply-schema.js'
 import type { MediaKind, MessageContent } from '../../engine/types.js'
-import { MediaTooLargeError, storeMedia } from '../../../media/store-media.js'
+import { MediaTooLargeError } from '../../../media/store-media.js'
 import { problem } from '../../../http/problem.js'
-import { alreadyHandled } from '../already-handled.js'
 import type { ConversationKeys } from './conversation-keys.js'
 import { createFloodGuard } from './flood-guard.js'
-import { enrichLocation } from '../enrich-location.js'
 
 const DEFAULT_MAX_MEDIA_BYTES = 10 * 1024 * 1024
-// base64 takes 4 characters for every 3 bytes; the byte limit itself is checked when storing.
+// base64 takes 4 characters for every 3 bytes; the byte limit itself is checked by the intake.
 const MAX_BASE64_CHARS = Math.ceil((DEFAULT_MAX_MEDIA_BYTES * 4) / 3) * 2
 
 /**
@@ -68,28 +66,23 @@ function mediaKindOf(mimeType: string): MediaKind {
   return 'document'
 }
 
-/**
- * Stores an attached file as evidence and answers the media content that points at it; a file
- * over the limit becomes the kind "too large" answer. A repeated request stores nothing again.
- */
-async function mediaContent(db: Db, body: WebchatPost, externalId: string, maxBytes: number): Promise<MessageContent> {
-  const attached = body.media
-  // A repeat is answered by the runtime with its first replies; what it carries is not read.
-  if (!attached || (await alreadyHandled(db, 'webchat', externalId))) return { kind: 'text', text: '' }
-  const kind = mediaKindOf(attached.mimeType)
-  try {
-    const content = Buffer.from(attached.dataBase64, 'base64')
-    const stored = await storeMedia(db, { channel: 'webchat', kind, mimeType: attached.mimeType, content, maxBytes })
-    return { kind: 'media', media: kind, ref: stored.id, mimeType: attached.mimeType, size: stored.size }
-  } catch (error) {
-    if (error instanceof MediaTooLargeError) return { kind: 'unsupported', what: 'media-too-large' }
-    throw error
+/** The attached file, already in the request: "fetching" it decodes the base64. */
+function attachedSource(attached: NonNullable<WebchatPost['media']>): MediaSource {
+  return {
+    // base64 carries 3 bytes in 4 characters, less the padding
+    announcedSize: Math.floor((attached.dataBase64.length * 3) / 4) - (attached.dataBase64.match(/=+$/)?.[0].length ?? 0),
+    fetch: (maxBytes) => {
+      const bytes = Buffer.from(attached.dataBase64, 'base64')
+      if (bytes.length > maxBytes) return Promise.reject(new MediaTooLargeError(bytes.length, maxBytes))
+      return Promise.resolve({ bytes, mimeType: attached.mimeType })
+    },
   }
 }
 
-/** The message a web chat request carries: a location, a button press, or text. */
-function contentOf(body: WebchatPost): MessageContent {
-  if (body.location) return enrichLocation({ kind: 'location', ...body.location })
+/** The message a web chat request carries: a file, a location, a button press, or text. */
+function contentOf(body: WebchatPost, messageId: string): MessageContent {
+  if (body.media) return { kind: 'media', media: mediaKindOf(body.media.mimeType), ref: messageId, mimeType: body.media.mimeType }
+  if (body.location) return { kind: 'location', ...body.location }
   if (body.choiceId !== undefined) return { kind: 'choice', id: body.choiceId }
   return { kind: 'text', text: body.text ?? '' }
 }
@@ -116,6 +109,7 @@ export type WebchatRoutesOptions = {
   /** the keyed hashes the conversation id is stored under (conversationKeys of the server secret) */
   keys: ConversationKeys
   now?: () => Date
+  /** unused here since the inbound intake limits every channel's files; app.ts sizes the body by it */
   maxMediaBytes?: number
   /** every page is a kiosk unless it says otherwise (WEBCHAT_KIOSK) */
   kiosk?: boolean
@@ -140,7 +134,6 @@ function socketAddress(c: Context): string | undefined {
 /** The web chat page and its JSON endpoints, as a Hono router to mount at the root. */
 export function createWebchatRoutes(deps: WebchatRoutesOptions) {
   const now = deps.now ?? (() => new Date())
-  const maxMediaBytes = deps.maxMediaBytes ?? DEFAULT_MAX_MEDIA_BYTES
   const clientAddress = deps.clientAddress ?? socketAddress
   const byConversation = createFloodGuard({ max: deps.perConversationPerMinute ?? 30, windowMs: 60_000 })
   const byClient = createFloodGuard({ max: deps.perClientPerMinute ?? 240, windowMs: 60_000 })
@@ -168,7 +161,8 @@ export function createWebchatRoutes(deps: WebchatRoutesOptions) {
       externalId,
       from: { channelUserId: deps.keys.contact(body.conversationId), locale: c.req.header('accept-language') },
       receivedAt: at,
-      content: body.media ? await mediaContent(deps.db, body, externalId, maxMediaBytes) : contentOf(body),
+      content: contentOf(body, body.messageId),
+      media: body.media ? attachedSource(body.media) : undefined,
       sharedScreen: deps.kiosk === true || body.kiosk === true,
       clientKey,
       replay: deps.keys.replay(body.conversationId),

@@ -14,7 +14,6 @@ export type BaileysChannelOptions = {
   account: string
   pairingNumber?: string
   ratePerSecond: number
-  maxMediaBytes: number
   /** the real WhatsApp Web socket unless a test passes its own */
   openSocket?: OpenSocket
   showLogin?: (login: BaileysLogin) => void
@@ -70,7 +69,7 @@ export function createBaileysChannel(options: BaileysChannelOptions): Channel {
         openSocket: options.openSocket ?? openBaileysSocket(logger),
         showLogin: options.showLogin,
         backoffMs: options.reconnectBackoffMs,
-        onMessages: (upsert) => handleBaileysUpsert(upsert, { db, logger, handle, now, maxMediaBytes: options.maxMediaBytes }),
+        onMessages: (upsert) => handleBaileysUpsert(upsert, { db, logger, handle, now }),
         onLoggedOut: () => void stop(),
       })
       await link.start()

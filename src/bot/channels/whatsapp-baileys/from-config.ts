@@ -9,7 +9,7 @@ export type BaileysConfig = Partial<
 >
 
 /** The Baileys channel when WHATSAPP_BAILEYS=1, else undefined. */
-export function baileysFromConfig(config: BaileysConfig, deps: { db: Db; logger: Logger; maxMediaBytes: number }): Channel | undefined {
+export function baileysFromConfig(config: BaileysConfig, deps: { db: Db; logger: Logger }): Channel | undefined {
   if (!config.WHATSAPP_BAILEYS) return undefined
   return createBaileysChannel({
     db: deps.db,
@@ -17,6 +17,5 @@ export function baileysFromConfig(config: BaileysConfig, deps: { db: Db; logger:
     account: config.WHATSAPP_BAILEYS_ACCOUNT ?? 'default',
     pairingNumber: config.WHATSAPP_BAILEYS_PAIRING_NUMBER,
     ratePerSecond: config.WHATSAPP_BAILEYS_RATE_PER_SECOND ?? 1,
-    maxMediaBytes: deps.maxMediaBytes,
   })
 }

@@ -12,14 +12,17 @@ import {
   type proto,
 } from '@whiskeysockets/baileys'
 import type { Db } from '../../../db/client.js'
-import { locateMunicipality } from '../../../geo/locate-municipality.js'
 import { stripUnsafeDeep } from '../../../http/unsafe-text.js'
-import { MediaTooLargeError, storeMedia } from '../../../media/store-media.js'
-import { alreadyHandled } from '../already-handled.js'
-import type { InboundMessage } from '../../channel.js'
+import { MediaTooLargeError } from '../../../media/store-media.js'
+import type { InboundMessage, MediaSource } from '../../channel.js'
 import type { MediaKind, MessageContent } from '../../engine/types.js'
 
-export type BaileysInboundDeps = { db: Db; maxMediaBytes: number; now: () => Date }
+export type BaileysInboundDeps = {
+  db: Db
+  now: () => Date
+  /** unused: the inbound intake limits files for every channel; kept so older callers compile */
+  maxMediaBytes?: number
+}
 
 type MediaPart = { kind: MediaKind; mimeType: string; caption?: string }
 
@@ -62,8 +65,7 @@ function mediaPart(content: proto.IMessage): MediaPart | undefined {
 function locationOf(content: proto.IMessage): MessageContent | undefined {
   const place = content.locationMessage ?? content.liveLocationMessage
   if (!place || typeof place.degreesLatitude !== 'number' || typeof place.degreesLongitude !== 'number') return undefined
-  const { degreesLatitude: latitude, degreesLongitude: longitude } = place
-  return { kind: 'location', latitude, longitude, municipalityCode: locateMunicipality(latitude, longitude) ?? undefined }
+  return { kind: 'location', latitude: place.degreesLatitude, longitude: place.degreesLongitude }
 }
 
 /** The size WhatsApp announces for the file, when it does. */
@@ -72,19 +74,28 @@ function announcedSize(content: proto.IMessage): number {
   return Number(media?.fileLength ?? 0)
 }
 
-async function storedMedia(message: WAMessage, part: MediaPart, deps: BaileysInboundDeps): Promise<MessageContent> {
-  // Too big to keep: not worth downloading only to refuse it.
-  if (message.message && announcedSize(normalizeMessageContent(message.message) ?? {}) > deps.maxMediaBytes) {
-    return { kind: 'unsupported', what: 'media-too-large' }
-  }
-  // Links to WhatsApp's media servers expire: the file is fetched and kept as evidence now.
-  const content = await downloadMediaMessage(message, 'buffer', {})
-  try {
-    const stored = await storeMedia(deps.db, { channel: 'whatsapp-baileys', kind: part.kind, mimeType: part.mimeType, content, maxBytes: deps.maxMediaBytes })
-    return { kind: 'media', media: part.kind, ref: stored.id, mimeType: part.mimeType, size: stored.size, caption: part.caption }
-  } catch (error) {
-    if (error instanceof MediaTooLargeError) return { kind: 'unsupported', what: 'media-too-large' }
-    throw error
+/**
+ * The file behind a media message, downloaded from WhatsApp's servers and decrypted only when the
+ * intake asks; reading stops once it passes the limit.
+ */
+function mediaSource(message: WAMessage, content: proto.IMessage, part: MediaPart): MediaSource {
+  return {
+    announcedSize: announcedSize(content) || undefined,
+    fetch: async (maxBytes) => {
+      const stream = await downloadMediaMessage(message, 'stream', {})
+      const chunks: Buffer[] = []
+      let size = 0
+      for await (const chunk of stream) {
+        const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk))
+        size += bytes.length
+        if (size > maxBytes) {
+          stream.destroy()
+          throw new MediaTooLargeError(size, maxBytes)
+        }
+        chunks.push(bytes)
+      }
+      return { bytes: Buffer.concat(chunks), mimeType: part.mimeType }
+    },
   }
 }
 
@@ -123,9 +134,11 @@ async function readMessage(message: WAMessage, deps: BaileysInboundDeps): Promis
   if (found) {
     // the MIME type and caption are stored with the file, before the message is stripped
     const part = stripUnsafeDeep(found)
-    // A repeated delivery is answered by the runtime's dedupe; no need to fetch the file again.
-    if (await alreadyHandled(deps.db, 'whatsapp-baileys', key.id)) return { ...base, content: { kind: 'unsupported', what: 'repeat' } }
-    return { ...base, content: await storedMedia(message, part, deps) }
+    return {
+      ...base,
+      content: { kind: 'media', media: part.kind, ref: key.id, mimeType: part.mimeType, caption: part.caption },
+      media: mediaSource(message, content, part),
+    }
   }
   return { ...base, content: { kind: 'unsupported', what: type } }
 }

@@ -15,7 +15,6 @@ export type WhatsappCloudChannelOptions = {
   verifyToken: string
   apiRoot: string
   ratePerSecond: number
-  maxMediaBytes: number
   /** for status updates and alerts outside the 24-hour window; unset, they wait for the citizen */
   template?: CloudTemplate
   /** the label of a list's button, in the citizen's language */
@@ -51,7 +50,6 @@ export function createWhatsappCloudChannel(options: WhatsappCloudChannelOptions)
     appSecret: options.appSecret,
     verifyToken: options.verifyToken,
     phoneId: options.phoneId,
-    maxMediaBytes: options.maxMediaBytes,
     handler: () => handle,
     now,
   })

@@ -25,7 +25,7 @@ export type WhatsappCloudConfig = Partial<
  */
 export function whatsappCloudFromConfig(
   config: WhatsappCloudConfig,
-  deps: { db: Db; logger: Logger; maxMediaBytes: number; now?: () => Date },
+  deps: { db: Db; logger: Logger; now?: () => Date },
 ): Channel | undefined {
   const token = config.WHATSAPP_CLOUD_TOKEN
   if (!token) return undefined
@@ -46,7 +46,6 @@ export function whatsappCloudFromConfig(
     verifyToken,
     apiRoot: config.WHATSAPP_CLOUD_API_ROOT ?? 'https://graph.facebook.com/v23.0',
     ratePerSecond: config.WHATSAPP_CLOUD_RATE_PER_SECOND ?? 80,
-    maxMediaBytes: deps.maxMediaBytes,
     template: config.WHATSAPP_CLOUD_TEMPLATE_NAME
       ? { name: config.WHATSAPP_CLOUD_TEMPLATE_NAME, language: config.WHATSAPP_CLOUD_TEMPLATE_LANGUAGE ?? 'es' }
       : undefined,

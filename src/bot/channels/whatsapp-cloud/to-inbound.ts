@@ -1,35 +1,20 @@
-import type { Db } from '../../../db/client.js'
-import { locateMunicipality } from '../../../geo/locate-municipality.js'
-import { MediaTooLargeError, storeMedia } from '../../../media/store-media.js'
-import { alreadyHandled } from '../already-handled.js'
-import type { InboundMessage } from '../../channel.js'
+import type { InboundMessage, MediaSource } from '../../channel.js'
 import type { MediaKind, MessageContent } from '../../engine/types.js'
 import type { GraphApi } from './graph-api.js'
 import type { CloudMessage } from './webhook-schema.js'
 
-export type CloudInboundDeps = { db: Db; graph: GraphApi; maxMediaBytes: number }
-
 // Not a citizen saying something: no answer is due.
 const IGNORED_TYPES = new Set(['reaction', 'system', 'request_welcome'])
 
-function mediaOf(message: CloudMessage): { kind: MediaKind; id: string; caption?: string } | undefined {
-  if (message.type === 'image' && message.image) return { kind: 'image', id: message.image.id, caption: message.image.caption }
-  if (message.type === 'audio' && message.audio) return { kind: message.audio.voice ? 'voice' : 'audio', id: message.audio.id }
-  if (message.type === 'video' && message.video) return { kind: 'video', id: message.video.id, caption: message.video.caption }
-  if (message.type === 'document' && message.document) return { kind: 'document', id: message.document.id, caption: message.document.caption }
-  return undefined
-}
+type CloudMedia = { kind: MediaKind; id: string; mimeType?: string; caption?: string }
 
-async function fetchMedia(media: { kind: MediaKind; id: string; caption?: string }, deps: CloudInboundDeps): Promise<MessageContent> {
-  try {
-    // Kept as evidence now: the Graph API media URL expires and the id lasts only 30 days.
-    const file = await deps.graph.downloadMedia(media.id, deps.maxMediaBytes)
-    const stored = await storeMedia(deps.db, { channel: 'whatsapp-cloud', kind: media.kind, mimeType: file.mimeType, content: file.content, maxBytes: deps.maxMediaBytes })
-    return { kind: 'media', media: media.kind, ref: stored.id, mimeType: file.mimeType, size: stored.size, caption: media.caption }
-  } catch (error) {
-    if (error instanceof MediaTooLargeError) return { kind: 'unsupported', what: 'media-too-large' }
-    throw error
-  }
+function mediaOf(message: CloudMessage): CloudMedia | undefined {
+  const { image, audio, video, document } = message
+  if (message.type === 'image' && image) return { kind: 'image', id: image.id, mimeType: image.mime_type, caption: image.caption }
+  if (message.type === 'audio' && audio) return { kind: audio.voice ? 'voice' : 'audio', id: audio.id, mimeType: audio.mime_type }
+  if (message.type === 'video' && video) return { kind: 'video', id: video.id, mimeType: video.mime_type, caption: video.caption }
+  if (message.type === 'document' && document) return { kind: 'document', id: document.id, mimeType: document.mime_type, caption: document.caption }
+  return undefined
 }
 
 function contentOf(message: CloudMessage): MessageContent | undefined {
@@ -37,18 +22,25 @@ function contentOf(message: CloudMessage): MessageContent | undefined {
   if (message.type === 'text' && message.text) return { kind: 'text', text: message.text.body }
   if (message.type === 'interactive' && reply) return { kind: 'choice', id: reply.id, label: reply.title }
   if (message.type === 'button' && message.button) return { kind: 'text', text: message.button.text }
-  if (message.type === 'location' && message.location) {
-    const { latitude, longitude } = message.location
-    return { kind: 'location', latitude, longitude, municipalityCode: locateMunicipality(latitude, longitude) ?? undefined }
-  }
+  if (message.type === 'location' && message.location) return { kind: 'location', latitude: message.location.latitude, longitude: message.location.longitude }
   return undefined
 }
 
+/** The Graph API media id, looked up and downloaded only when the intake asks (it lasts 30 days). */
+function mediaSource(id: string, graph: GraphApi): MediaSource {
+  return {
+    fetch: async (maxBytes) => {
+      const file = await graph.downloadMedia(id, maxBytes)
+      return { bytes: file.content, mimeType: file.mimeType }
+    },
+  }
+}
+
 /**
- * A Cloud API webhook message as an InboundMessage (media fetched and stored first), or null
- * for reactions and system notices.
+ * A Cloud API webhook message as an InboundMessage (a file as a way to fetch it), or null for
+ * reactions and system notices.
  */
-export async function cloudInbound(message: CloudMessage, displayName: string | undefined, deps: CloudInboundDeps): Promise<InboundMessage | null> {
+export function cloudInbound(message: CloudMessage, displayName: string | undefined, graph: GraphApi): InboundMessage | null {
   if (IGNORED_TYPES.has(message.type)) return null
   const seconds = Number(message.timestamp)
   const base = {
@@ -61,7 +53,9 @@ export async function cloudInbound(message: CloudMessage, displayName: string | 
   if (content) return { ...base, content }
   const media = mediaOf(message)
   if (!media) return { ...base, content: { kind: 'unsupported', what: message.type } }
-  // Meta repeats webhooks; a repeat is answered by the runtime's dedupe without fetching again.
-  if (await alreadyHandled(deps.db, 'whatsapp-cloud', message.id)) return { ...base, content: { kind: 'unsupported', what: 'repeat' } }
-  return { ...base, content: await fetchMedia(media, deps) }
+  return {
+    ...base,
+    content: { kind: 'media', media: media.kind, ref: media.id, mimeType: media.mimeType, caption: media.caption },
+    media: mediaSource(media.id, graph),
+  }
 }

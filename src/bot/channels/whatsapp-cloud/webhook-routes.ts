@@ -21,7 +21,6 @@ export type WhatsappWebhookOptions = {
   verifyToken: string
   /** changes for other numbers of the same business account are not ours */
   phoneId: string
-  maxMediaBytes: number
   /** the runtime's handler, once the channel has started */
   handler: () => InboundHandler | undefined
   now: () => Date
@@ -70,7 +69,7 @@ export function createWhatsappWebhookRoutes(options: WhatsappWebhookOptions): Ho
       await recordStatuses(options.db, value.data.statuses ?? [])
       for (const message of value.data.messages ?? []) {
         const name = value.data.contacts?.find((contact) => contact.wa_id === message.from)?.profile?.name
-        const inbound = await cloudInbound(message, name, { db: options.db, graph: options.graph, maxMediaBytes: options.maxMediaBytes })
+        const inbound = cloudInbound(message, name, options.graph)
         if (!inbound) continue
         // A failure here answers 500 and Meta redelivers; the runtime's dedupe makes that safe.
         await handle(inbound)
