@@ -28,9 +28,11 @@ export const complaintFlow = {
     lifeAtRisk: {
       kind: 'branch',
       cases: [{ when: { var: 'category', in: ['life_at_risk'] }, next: 'emergency' }],
-      default: 'place',
+      default: 'afterWhat',
     },
-    emergency: { kind: 'say', text: 'complaint.emergency', next: 'place' },
+    emergency: { kind: 'say', text: 'complaint.emergency', next: 'afterWhat' },
+    // changing one answer at the review: back to the review once that answer is given again
+    afterWhat: { kind: 'branch', cases: [{ when: { var: 'change', in: ['what'] }, next: 'summaryCheck' }], default: 'place' },
     // a shared location answers department and municipality at once; a typed answer is the department
     place: {
       kind: 'ask',
@@ -58,7 +60,7 @@ export const complaintFlow = {
     },
     placeDecide: {
       kind: 'branch',
-      cases: [{ when: { var: 'placeConfirmed', in: [true] }, next: 'facility' }],
+      cases: [{ when: { var: 'placeConfirmed', in: [true] }, next: 'afterPlace' }],
       default: 'department',
     },
     department: {
@@ -73,15 +75,17 @@ export const complaintFlow = {
       var: 'municipality',
       prompt: 'complaint.municipality.prompt',
       input: { type: 'choice', source: { from: 'municipalities', departmentVar: 'department' } },
-      next: 'facility',
+      next: 'afterPlace',
     },
+    afterPlace: { kind: 'branch', cases: [{ when: { var: 'change', in: ['place'] }, next: 'summaryCheck' }], default: 'facility' },
     facility: {
       kind: 'ask',
       var: 'facility',
       prompt: 'complaint.facility.prompt',
       input: { type: 'text', min: 2, max: 200 },
-      next: 'conflict',
+      next: 'afterFacility',
     },
+    afterFacility: { kind: 'branch', cases: [{ when: { var: 'change', in: ['facility'] }, next: 'summaryCheck' }], default: 'conflict' },
     // a complaint about the head of that office must not land on their own desk
     conflict: {
       kind: 'ask',
@@ -95,8 +99,9 @@ export const complaintFlow = {
       var: 'description',
       prompt: 'complaint.description.prompt',
       input: { type: 'text', min: 10, max: 2000 },
-      next: 'evidence',
+      next: 'afterDescription',
     },
+    afterDescription: { kind: 'branch', cases: [{ when: { var: 'change', in: ['description'] }, next: 'summaryCheck' }], default: 'evidence' },
     // one attachment for now: a photo, voice note, video or document, stored by the inbound intake
     evidence: {
       kind: 'ask',
@@ -162,6 +167,41 @@ export const complaintFlow = {
     decide: {
       kind: 'branch',
       cases: [{ when: { var: 'confirm', in: [true] }, next: 'create' }],
+      default: 'change',
+    },
+    // "No" at the review is rarely "throw it all away": the citizen picks the one answer to change
+    change: {
+      kind: 'ask',
+      var: 'change',
+      prompt: 'complaint.change.prompt',
+      input: {
+        type: 'choice',
+        source: {
+          from: 'static',
+          options: [
+            { id: 'what', label: 'complaint.change.what', aliases: ['servicio', 'que paso', 'problema', 'service', 'what happened'] },
+            { id: 'place', label: 'complaint.change.place', aliases: ['lugar', 'municipio', 'departamento', 'place', 'municipality'] },
+            { id: 'facility', label: 'complaint.change.facility', aliases: ['establecimiento', 'facility'] },
+            { id: 'description', label: 'complaint.change.description', aliases: ['relato', 'descripcion', 'account', 'description'] },
+            { id: 'evidence', label: 'complaint.change.evidence', aliases: ['adjunto', 'foto', 'archivo', 'attachment', 'photo', 'file'] },
+            { id: 'identity', label: 'complaint.change.identity', aliases: ['forma', 'identidad', 'anonimo', 'confidencial', 'identity'] },
+            { id: 'discard', label: 'complaint.change.discard', aliases: ['descartar', 'borrar', 'nada', 'discard', 'delete'] },
+          ],
+        },
+      },
+      next: 'changeRoute',
+    },
+    // the evidence and the identity are followed by the questions after them (they depend on them)
+    changeRoute: {
+      kind: 'branch',
+      cases: [
+        { when: { var: 'change', in: ['what'] }, next: 'sector' },
+        { when: { var: 'change', in: ['place'] }, next: 'place' },
+        { when: { var: 'change', in: ['facility'] }, next: 'facility' },
+        { when: { var: 'change', in: ['description'] }, next: 'description' },
+        { when: { var: 'change', in: ['evidence'] }, next: 'evidence' },
+        { when: { var: 'change', in: ['identity'] }, next: 'identity' },
+      ],
       default: 'discarded',
     },
     create: {

@@ -1,6 +1,6 @@
 import type { FlowDefinition } from './flow-definition.js'
 
-/** Choosing the language the bot writes in; each option is named in its own language. */
+/** Choosing the language the bot writes in (each option named in its own language), then the menu. */
 export const languageFlow = {
   id: 'language',
   title: 'language.title',
@@ -23,6 +23,7 @@ export const languageFlow = {
       next: 'apply',
     },
     apply: { kind: 'setLocale', var: 'language', next: 'changed' },
-    changed: { kind: 'end', text: 'language.changed' },
+    // the chat goes on in the new language: the menu, so the citizen is not left at a full stop
+    changed: { kind: 'say', text: 'language.changed', next: '@menu' },
   },
 } satisfies FlowDefinition

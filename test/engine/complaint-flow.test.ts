@@ -98,7 +98,9 @@ describe('complaint flow', () => {
 
   it('tells the emergency numbers right after a life-at-risk category, then goes on', () => {
     const talk = complaintUpTo('category')
-    const texts = talk.texts(talk.send('riesgo para la vida'))
+    // "riesgo para la vida" is read from the start of the label, so it is said back first
+    const [understood, ...texts] = talk.texts(talk.send('riesgo para la vida'))
+    expect(understood).toMatch(/^Entendí: Riesgo/)
     expect(texts).toEqual([talk.t('complaint.emergency'), talk.t('complaint.place.prompt')])
     for (const number of ['110', '120', '122', '123', '128', '1555']) expect(texts[0]).toContain(number)
     expect(talk.session.vars['category']).toBe('life_at_risk')
@@ -106,7 +108,7 @@ describe('complaint flow', () => {
 
   it('keeps the emergency numbers for life-at-risk complaints only', () => {
     const talk = complaintUpTo('category')
-    expect(talk.texts(talk.send('corrupción'))).toEqual([talk.t('complaint.place.prompt')])
+    expect(talk.texts(talk.send('corrupción')).slice(1)).toEqual([talk.t('complaint.place.prompt')])
   })
 
   it('offers the categories of the chosen sector and the ones every sector shares', () => {
@@ -134,13 +136,13 @@ describe('complaint flow', () => {
     expect(texts).not.toContain(talk.t('complaint.anonymousCode', { case: createdCase }))
   })
 
-  it('discards the complaint on "no": nothing created, nothing kept', () => {
+  it('discards the complaint on "no" and then "discard": nothing created, nothing kept', () => {
     const talk = complaintUpTo('end', { confirm: 'no' })
-    expect(talk.session).toMatchObject({ flowId: null, waiting: 'none', vars: {} })
-    const again = complaintUpTo('confirm')
-    const result = again.send('no')
+    expect(talk.session).toMatchObject({ flowId: 'complaint', nodeId: 'change' })
+    const result = talk.send({ kind: 'choice', id: 'discard' })
     expect(result.effects).toEqual([])
-    expect(again.texts(result)).toEqual([again.t('complaint.discarded')])
+    expect(talk.texts(result)).toEqual([talk.t('complaint.discarded')])
+    expect(talk.session).toMatchObject({ flowId: null, waiting: 'none', vars: {} })
   })
 
   it('hands a complaint about the head of the place and a wish for no messages to the case', () => {

@@ -73,11 +73,28 @@ function midComplaint(): Chat {
 }
 
 describe('global commands in the middle of a complaint', () => {
-  it('"menu" leaves the complaint for the menu, forgetting it', () => {
+  it('"menu" asks first, keeping the complaint and its question; "menu" again leaves it for the menu, forgetting it', () => {
     const talk = midComplaint()
+    const before = { ...talk.session.vars }
+    const asked = talk.send('menu')
+    expect(talk.texts(asked)).toEqual([talk.t('engine.leaveConfirm'), talk.t('complaint.facility.prompt')])
+    expect(asked.session).toMatchObject({ flowId: 'complaint', nodeId: 'facility', vars: { ...before, _leaveAsked: true } })
     const result = talk.send('menu')
     expect(talk.texts(result)).toEqual([talk.t('menu.welcome'), talk.t('menu.prompt')])
     expect(result.session).toMatchObject({ flowId: 'menu', nodeId: 'action', vars: {} })
+  })
+
+  it('"menu" before anything was answered goes straight to the menu', () => {
+    const talk = chat({ flow: 'complaint' })
+    expect(talk.texts(talk.send('menu'))).toEqual([talk.t('menu.welcome'), talk.t('menu.prompt')])
+  })
+
+  it('after "menu" was asked about, answering the question goes on with the complaint', () => {
+    const talk = midComplaint()
+    talk.send('menu')
+    const result = talk.send('Centro de Salud de Puerto San José')
+    expect(result.session).toMatchObject({ flowId: 'complaint', nodeId: 'conflict' })
+    expect(result.session.vars['facility']).toBe('Centro de Salud de Puerto San José')
   })
 
   it('"ayuda" lists the commands and asks the same question again, keeping the answers', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { chat } from './chat.js'
 
 describe('language flow', () => {
-  it('switches to English from the menu and confirms in English', () => {
+  it('switches to English from the menu, confirms in English and shows the menu again', () => {
     const talk = chat()
     talk.send('hola')
     const ask = talk.send('3')
@@ -18,9 +18,11 @@ describe('language flow', () => {
     ])
     const done = talk.send('English')
     expect(done.session.locale).toBe('en')
-    expect(talk.texts(done)).toEqual(["Done, from now on I'll write to you in English."])
-    expect(done.session).toMatchObject({ flowId: null, waiting: 'none' })
-    expect(talk.texts(talk.send('hi'))[0]).toMatch(/^Hello!/)
+    const [changed, welcome, prompt] = talk.texts(done)
+    expect(changed).toBe("Done, from now on I'll write to you in English.")
+    expect(welcome).toMatch(/^Hello!/)
+    expect(prompt).toBe('What would you like to do?')
+    expect(done.session).toMatchObject({ flowId: 'menu', nodeId: 'action', waiting: 'input', locale: 'en' })
   })
 
   it.each(['inglés', 'ingles', 'english', '2', 'en', { kind: 'choice', id: 'en' } as const])('takes %j for English', (answer) => {
@@ -32,7 +34,7 @@ describe('language flow', () => {
     const talk = chat({ locale: 'en', flow: 'language' })
     const result = talk.send(answer)
     expect(result.session.locale).toBe('es')
-    expect(talk.texts(result)).toEqual(['Listo, desde ahora le escribo en español.'])
+    expect(talk.texts(result)).toEqual(['Listo, desde ahora le escribo en español.', talk.t('menu.welcome'), '¿Qué desea hacer?'])
   })
 
   it('keeps the language when the answer is not one', () => {

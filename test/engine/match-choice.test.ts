@@ -13,7 +13,7 @@ const TableSchema = z.object({
       options: z.union([z.string(), z.array(OptionSchema)]),
       numbered: z.array(z.string()).optional(),
       expected: z.discriminatedUnion('kind', [
-        z.object({ kind: z.literal('match'), id: z.string() }),
+        z.object({ kind: z.literal('match'), id: z.string(), loose: z.literal(true).optional() }),
         z.object({ kind: z.literal('ambiguous'), candidates: z.array(z.string()) }),
         z.object({ kind: z.literal('none') }),
       ]),

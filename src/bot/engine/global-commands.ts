@@ -9,7 +9,8 @@ export type GlobalCommand =
   | { name: 'help' }
   | { name: 'cancel' }
   | { name: 'language'; locale?: string }
-  | { name: 'status'; code?: string }
+  /** `bare`: the message was only a code ("K7QM3-XHA2P"), no word before it */
+  | { name: 'status'; code?: string; bare?: true }
   /** join a mesa de diálogo's group with its invite code */
   | { name: 'join'; code?: string }
   /** receive the polls of one's municipality */
@@ -57,6 +58,12 @@ const LANGUAGE_WORDS = new Set(['idioma', 'language', 'lenguaje'])
  */
 const STATUS_WORD = /^\/?(?:estado|status)\b[\s:#.-]*/iu
 const CODE = /^(?:(?=.*\d)[A-Z0-9-]{4,20}|[A-Z0-9]{5}-[A-Z0-9]{5}|[A-Z0-9]{4}-[A-Z0-9]{4})$/
+/**
+ * A tracking code alone ("k7qm3-xha2p", "K7QM3 XHA2P"): people paste what they were given. Only the
+ * current shape, in Crockford's alphabet; an old four-and-four code needs a digit, so "BIEN-BIEN" is
+ * not one.
+ */
+const BARE_CODE = /^([0-9A-HJKMNP-TV-Z]{5})[\s-]?([0-9A-HJKMNP-TV-Z]{5})$|^(?=[A-Z-]*\d)([0-9A-HJKMNP-TV-Z]{4})-([0-9A-HJKMNP-TV-Z]{4})$/
 /** "unirme MESA-4821": the code of a group, shaped like a case code */
 const JOIN_WORD = /^\/?(?:unirme|unirse|join)\b[\s:#.-]*/iu
 
@@ -90,7 +97,10 @@ export function parseGlobalCommand(text: string, locales: readonly string[]): Gl
     if (staffCode !== undefined) return { name: 'staff', flow, code: staffCode }
   }
   const code = codeAfter(STATUS_WORD, text)
-  return code === undefined ? null : { name: 'status', code }
+  if (code !== undefined) return { name: 'status', code }
+  const bare = BARE_CODE.exec(text.trim().toUpperCase())
+  if (bare) return { name: 'status', code: bare.slice(1).filter((piece) => piece !== undefined).join('-'), bare: true }
+  return null
 }
 
 /** The code of "estado ABC 123" (one to three pieces after the word), upper-cased and without spaces. */
@@ -109,8 +119,16 @@ export function runGlobalCommand(turn: Turn, command: GlobalCommand, ctx: Engine
   const { session } = turn
   const t = (key: string) => ctx.t(session.locale, key)
   switch (command.name) {
-    case 'menu':
+    case 'menu': {
+      // a half-told complaint is not thrown away by one word: asked once, "menu" again leaves it
+      const question = currentQuestion(session, ctx)
+      if (question && session.flowId !== MENU_FLOW && hasAnswers(session.vars) && session.vars[LEAVE_ASKED_VAR] !== true) {
+        session.vars[LEAVE_ASKED_VAR] = true
+        turn.replies.push({ text: t('engine.leaveConfirm') }, questionReply(question, session, ctx))
+        return
+      }
       return startFlow(turn, MENU_FLOW, ctx)
+    }
     case 'help':
       turn.replies.push({ text: t('engine.help') })
       return repeatQuestionOrMenu(turn, ctx)
@@ -123,8 +141,14 @@ export function runGlobalCommand(turn: Turn, command: GlobalCommand, ctx: Engine
       session.locale = command.locale
       turn.replies.push({ text: t('engine.languageChanged') })
       return repeatQuestionOrMenu(turn, ctx)
-    case 'status':
+    case 'status': {
+      // a code alone, where a flow asks for a code (a mesa's invite code): it answers that question
+      const asking = command.bare === true ? currentQuestion(session, ctx) : undefined
+      if (asking?.var === 'code' && session.flowId !== null && session.flowId !== STATUS_FLOW && command.code !== undefined) {
+        return startFlow(turn, session.flowId, ctx, { code: command.code })
+      }
       return startFlow(turn, STATUS_FLOW, ctx, command.code === undefined ? {} : { code: command.code })
+    }
     case 'join':
       return startFlow(turn, JOIN_FLOW, ctx, command.code === undefined ? {} : { code: command.code })
     case 'subscribe':
@@ -145,6 +169,14 @@ export function runGlobalCommand(turn: Turn, command: GlobalCommand, ctx: Engine
     case 'release':
       return startFlow(turn, RELEASE_FLOW, ctx, { code: command.code })
   }
+}
+
+/** Set once "menu" was asked about leaving a half-told conversation; the flow's end removes it. */
+const LEAVE_ASKED_VAR = '_leaveAsked'
+
+/** The citizen has told something in this flow (variables of our own bookkeeping start with "_"). */
+function hasAnswers(vars: Record<string, unknown>): boolean {
+  return Object.keys(vars).some((name) => !name.startsWith('_'))
 }
 
 /** After help or a language switch the citizen keeps their place, or sees the menu if they had none. */

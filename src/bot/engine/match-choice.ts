@@ -5,7 +5,8 @@ import { normalize, words } from './normalize.js'
 export type ChoiceOption = { id: string; label: string; aliases?: readonly string[] }
 
 export type ChoiceMatch =
-  | { kind: 'match'; id: string }
+  /** `loose`: guessed from part of a word or a slip ("medicamentso"), so worth saying back */
+  | { kind: 'match'; id: string; loose?: boolean }
   | { kind: 'ambiguous'; candidates: string[] }
   | { kind: 'none' }
 
@@ -55,11 +56,14 @@ export function matchChoice(text: string, options: readonly ChoiceOption[], sett
     decide(order, phrases.filter((phrase) => phrase.text === input).map((phrase) => phrase.id)) ??
     byNumber(input, numbered) ??
     byContainedPhrase(input, phrases, order) ??
-    byWordPrefixes(input, phrases, order) ??
-    byWordFragments(input, phrases, order) ??
-    byEditDistance(input, phrases, order) ??
+    loosely(byWordPrefixes(input, phrases, order) ?? byWordFragments(input, phrases, order) ?? byEditDistance(input, phrases, order)) ??
     NONE
   )
+}
+
+/** A match found from fragments or near misses: the citizen should see what it was taken for. */
+function loosely(match: ChoiceMatch | undefined): ChoiceMatch | undefined {
+  return match?.kind === 'match' ? { ...match, loose: true } : match
 }
 
 function byId(raw: string, input: string, options: readonly ChoiceOption[]): ChoiceMatch | undefined {

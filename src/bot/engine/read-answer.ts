@@ -5,6 +5,7 @@ import { readChoice } from './read-choice.js'
 import { readList } from './read-list.js'
 import { readPlace } from './read-place.js'
 import type { EngineContext, InputSpec, Json, MessageContent, Session } from './types.js'
+import { yesNoWords, type YesNoWords } from './yes-no-words.js'
 
 const YES = new Set(['si', 's', 'yes', 'y', 'yeah', 'yep', '1', 'claro', 'ok', 'okay', 'dale', 'correcto', 'confirmo',
   'de acuerdo', 'esta bien', 'si claro', 'claro que si', 'si por favor', 'si gracias'])
@@ -66,7 +67,7 @@ export function readAnswer(node: AskNode, input: MessageContent, session: Sessio
     case 'yesno': {
       if (input.kind === 'choice' && (input.id === 'yes' || input.id === 'no')) return accepted(input.id === 'yes')
       if (input.kind !== 'text') return problem(unexpected(input, spec))
-      const value = readYesNo(input.text)
+      const value = readYesNo(input.text, yesNoWords(ctx))
       return value === undefined ? problem('engine.invalid.yesno') : accepted(value)
     }
     case 'location':
@@ -111,13 +112,13 @@ function parseNumber(text: string): number | undefined {
   return /^-?\d+(\.\d+)?$/.test(compact) ? Number(compact) : undefined
 }
 
-/** sí/si/s/yes/claro/ok/1 or no/n/2, whole answer only: "no sé" is neither. */
-export function readYesNo(text: string): boolean | undefined {
+/** sí/si/s/yes/claro/ok/1 or no/n/2 (and the locale's words), whole answer only: "no sé" is neither. */
+export function readYesNo(text: string, extra?: YesNoWords): boolean | undefined {
   const trimmed = text.trim()
   if (YES_EMOJI.some((emoji) => trimmed.startsWith(emoji))) return true
   if (NO_EMOJI.some((emoji) => trimmed.startsWith(emoji))) return false
   const normalized = normalize(trimmed)
-  if (YES.has(normalized)) return true
-  if (NO.has(normalized)) return false
+  if (YES.has(normalized) || extra?.yes.has(normalized) === true) return true
+  if (NO.has(normalized) || extra?.no.has(normalized) === true) return false
   return undefined
 }

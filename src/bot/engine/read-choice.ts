@@ -1,6 +1,7 @@
 import { accepted, OFFERED_VAR, refused, type Answer } from './answer.js'
 import { sourceOptions, toChoices, type SourceOption } from './choice-options.js'
 import { matchChoice, type ChoiceMatch } from './match-choice.js'
+import { UNDERSTOOD_VAR } from './understood.js'
 import type { EngineContext, Json, MessageContent, OptionSource, Session } from './types.js'
 
 /** more buttons than this is a wall of text on WhatsApp; the closest ones come first */
@@ -33,7 +34,7 @@ export function readChoice(
   switch (match.kind) {
     case 'match': {
       const picked = everything.find((option) => option.id === match.id)
-      if (picked) return pick(variable, source, picked)
+      if (picked) return match.loose === true ? understood(pick(variable, source, picked), picked.label) : pick(variable, source, picked)
       break
     }
     case 'ambiguous': {
@@ -51,6 +52,12 @@ export function readChoice(
   }
   const answer = input.text.trim().slice(0, 60)
   return refused([{ text: t('engine.choice.notFound', { answer }), choices: toChoices(primary), expects: 'choice' }])
+}
+
+/** Notes the label a loose reading was taken for, so the citizen is told ("Entendí: …"). */
+function understood(answer: Answer, label: string): Answer {
+  if (answer.ok) answer.extra[UNDERSTOOD_VAR] = label
+  return answer
 }
 
 /** Stores the id, its label beside it, and for a municipality the department it lies in. */

@@ -3,6 +3,7 @@ import { expiryNotice, isExpired } from './expiry.js'
 import { MENU_FLOW, parseGlobalCommand, runGlobalCommand } from './global-commands.js'
 import { withLiteralTexts } from './literal-text.js'
 import { readAnswer, unsupportedKey } from './read-answer.js'
+import { takeUnderstood } from './understood.js'
 import { questionReply } from './question.js'
 import { continueAt, currentNode, currentQuestion, goIdle, startFlow, type Turn } from './run.js'
 import type { EffectResult, EngineContext, Input, Json, MessageContent, Session, StepResult } from './types.js'
@@ -84,6 +85,9 @@ function answer(turn: Turn, input: MessageContent, ctx: EngineContext): void {
   if (result.ok) {
     session.vars[question.var] = result.value
     Object.assign(session.vars, result.extra)
+    // a loosely read answer is said back before the next question ("Entendí: …")
+    const understood = takeUnderstood(session.vars, session, ctx)
+    if (understood) turn.replies.push(understood)
     forgetOffered(session.vars)
     forgetPicked(session.vars)
     return continueAt(turn, question.next, ctx)
