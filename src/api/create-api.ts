@@ -3,6 +3,7 @@ import type { Database } from '../db/client.js'
 import type { AppEnv } from './app-env.js'
 import { auditRoutes } from './audit-routes.js'
 import { caseRoutes } from './case-routes.js'
+import { evidenceRoutes } from './evidence-routes.js'
 import { pollGroupRoutes } from './poll-group-routes.js'
 import { createPollRoutes } from './poll-routes.js'
 import { institutionRoutes } from './institution-routes.js'
@@ -23,6 +24,7 @@ export function createApi(deps: { database: Database; now?: () => Date; statsMin
     await next()
   })
   api.get('/health', (c) => c.json({ status: 'ok', database: c.var.databaseKind }))
+  api.route('/api/v1/cases/:code/evidence', evidenceRoutes)
   api.route('/api/v1/cases', caseRoutes)
   api.route('/api/v1/stats', createStatsRoutes({ minCell: deps.statsMinCell }))
   api.route('/api/v1/staff', staffRoutes)

@@ -1,5 +1,6 @@
 import { auditOperations } from '../audit-routes.js'
 import { caseOperations } from '../case-routes.js'
+import { evidenceOperations } from '../evidence-routes.js'
 import { institutionOperations } from '../institution-routes.js'
 import { pollGroupOperations } from '../poll-group-routes.js'
 import { pollOperations } from '../poll-routes.js'
@@ -23,6 +24,7 @@ export const docsOperations: Operation[] = [
  */
 export const allOperations: readonly Operation[] = [
   ...caseOperations,
+  ...evidenceOperations,
   ...institutionOperations,
   ...unitOperations,
   ...ruleOperations,
