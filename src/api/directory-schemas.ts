@@ -43,6 +43,7 @@ export const TokenListingSchema = z.object({
   name: z.string(),
   role: z.enum(ROLES),
   unitIds: z.array(z.uuid()),
+  groupIds: z.array(z.uuid()),
   createdAt: Timestamp,
   lastUsedAt: Timestamp.nullable(),
   revokedAt: Timestamp.nullable(),

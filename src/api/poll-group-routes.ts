@@ -5,6 +5,9 @@ import { createGroup, getGroup, listGroups, rotateInviteCode } from '../polls/gr
 import type { AppEnv } from './app-env.js'
 import { recordAudit } from './audit.js'
 import { requireRole } from './auth.js'
+import { ForbiddenError, NotFoundError } from '../domain-errors.js'
+import { pollScopeOf } from './scope.js'
+import type { Context } from 'hono'
 import { IdParamSchema, MunicipalityCodeSchema } from './directory-schemas.js'
 import type { Operation } from './openapi/operation.js'
 
@@ -26,17 +29,30 @@ const GroupSchema = z.object({
 
 const tag = 'polls'
 export const pollGroupOperations: Operation[] = [
-  { method: 'get', path: '/api/v1/poll-groups', summary: 'List the groups (mesas) with their member counts', tag, roles: ['admin'], response: z.array(GroupSchema) },
+  { method: 'get', path: '/api/v1/poll-groups', summary: 'List the groups (mesas) with their member counts (a facilitator: its own)', tag, roles: ['admin', 'facilitator'], response: z.array(GroupSchema) },
   { method: 'post', path: '/api/v1/poll-groups', summary: 'Create a group; members join by sending its invite code to the bot', tag, roles: ['admin'], body: CreateGroupSchema, response: GroupSchema, status: 201 },
-  { method: 'get', path: '/api/v1/poll-groups/{id}', summary: 'One group', tag, roles: ['admin'], params: IdParamSchema, response: GroupSchema },
-  { method: 'post', path: '/api/v1/poll-groups/{id}/invite-code', summary: 'Give a group a new invite code (the old one stops working)', tag, roles: ['admin'], params: IdParamSchema, response: GroupSchema },
+  { method: 'get', path: '/api/v1/poll-groups/{id}', summary: 'One group', tag, roles: ['admin', 'facilitator'], params: IdParamSchema, response: GroupSchema },
+  { method: 'post', path: '/api/v1/poll-groups/{id}/invite-code', summary: 'Give a group a new invite code (the old one stops working)', tag, roles: ['admin', 'facilitator'], params: IdParamSchema, response: GroupSchema },
 ]
 
-/** Poll audiences: a mesa's roster. Staff see member counts, never who the members are. */
+/** A facilitator sees its own groups only; another mesa's group does not exist for it (404). */
+function requireOwnGroup(c: Context<AppEnv>, id: string): void {
+  const { groupIds } = pollScopeOf(c.var.actor)
+  if (groupIds !== undefined && !groupIds.includes(id)) throw new NotFoundError('group', id)
+}
+
+/**
+ * Poll audiences: a mesa's roster. Staff see member counts, never who the members are. Admins
+ * create groups; a facilitator reads its own and can give them a new code.
+ */
 export const pollGroupRoutes = new Hono<AppEnv>()
-  .use(requireRole('admin'))
-  .get('/', async (c) => c.json(await listGroups(c.var.db)))
+  .use(requireRole('admin', 'facilitator'))
+  .get('/', async (c) => {
+    const { groupIds } = pollScopeOf(c.var.actor)
+    return c.json((await listGroups(c.var.db)).filter((group) => groupIds === undefined || groupIds.includes(group.id)))
+  })
   .post('/', validate('json', CreateGroupSchema), async (c) => {
+    if (c.var.actor.role !== 'admin') throw new ForbiddenError('only an admin token creates groups')
     const input = c.req.valid('json')
     const group = await c.var.db.transaction(async (tx) => {
       const created = await createGroup(tx, input, c.var.now())
@@ -45,9 +61,14 @@ export const pollGroupRoutes = new Hono<AppEnv>()
     })
     return c.json(group, 201)
   })
-  .get('/:id', validate('param', IdParamSchema), async (c) => c.json(await getGroup(c.var.db, c.req.valid('param').id)))
+  .get('/:id', validate('param', IdParamSchema), async (c) => {
+    const { id } = c.req.valid('param')
+    requireOwnGroup(c, id)
+    return c.json(await getGroup(c.var.db, id))
+  })
   .post('/:id/invite-code', validate('param', IdParamSchema), async (c) => {
     const { id } = c.req.valid('param')
+    requireOwnGroup(c, id)
     const group = await c.var.db.transaction(async (tx) => {
       const rotated = await rotateInviteCode(tx, id)
       await recordAudit(tx, { actor: c.var.actor, action: 'rotate_code', entity: 'poll_group', entityId: id })

@@ -8,10 +8,12 @@ import { DEFAULT_POLL_MIN_CELL, publishedResults } from '../polls/poll-publicati
 import { pollResults } from '../polls/poll-results.js'
 import { closePollNow, createPoll, getPoll, listPolls, replacePoll, type Poll } from '../polls/poll-store.js'
 import { type CsvResults, resultsCsv } from '../polls/results-csv.js'
+import { audienceInScope, pollInScope, requireAudienceInScope } from '../polls/poll-scope.js'
 import type { Context } from 'hono'
 import type { AppEnv } from './app-env.js'
 import { recordAudit } from './audit.js'
 import { requireRole } from './auth.js'
+import { pollScopeOf } from './scope.js'
 import { IdParamSchema } from './directory-schemas.js'
 import type { Operation } from './openapi/operation.js'
 
@@ -41,13 +43,21 @@ const ProgressSchema = z.object({
 
 const tag = 'polls'
 export const pollOperations: Operation[] = [
-  { method: 'get', path: '/api/v1/polls', summary: 'List polls, newest first', tag, roles: ['admin'] },
-  { method: 'post', path: '/api/v1/polls', summary: 'Create a poll; it opens by itself at opensAt', tag, roles: ['admin'], body: PollDefinitionSchema, status: 201 },
-  { method: 'get', path: '/api/v1/polls/{id}', summary: 'One poll', tag, roles: ['admin'], params: IdParamSchema },
-  { method: 'put', path: '/api/v1/polls/{id}', summary: 'Replace a poll before it opens', tag, roles: ['admin'], params: IdParamSchema, body: PollDefinitionSchema },
-  { method: 'post', path: '/api/v1/polls/{id}/close', summary: 'Close a poll now; results go out as at its closing time', tag, roles: ['admin'], params: IdParamSchema },
-  { method: 'get', path: '/api/v1/polls/{id}/progress', summary: 'Delivery progress: invited, delivered, failed, started, completed', tag, roles: ['admin'], params: IdParamSchema, response: ProgressSchema },
-  { method: 'get', path: '/api/v1/polls/{id}/results', summary: 'Exact results with free-text answers, as JSON or CSV (Accept: text/csv or ?format=csv)', tag, roles: ['admin'], params: IdParamSchema, query: ResultsQuerySchema },
+  { method: 'get', path: '/api/v1/polls', summary: 'List polls, newest first', tag, roles: ['admin', 'facilitator'] },
+  { method: 'post', path: '/api/v1/polls', summary: 'Create a poll; it opens by itself at opensAt', tag, roles: ['admin', 'facilitator'], body: PollDefinitionSchema, status: 201 },
+  { method: 'get', path: '/api/v1/polls/{id}', summary: 'One poll', tag, roles: ['admin', 'facilitator'], params: IdParamSchema },
+  { method: 'put', path: '/api/v1/polls/{id}', summary: 'Replace a poll before it opens', tag, roles: ['admin', 'facilitator'], params: IdParamSchema, body: PollDefinitionSchema },
+  { method: 'post', path: '/api/v1/polls/{id}/close', summary: 'Close a poll now; results go out as at its closing time', tag, roles: ['admin', 'facilitator'], params: IdParamSchema },
+  { method: 'get', path: '/api/v1/polls/{id}/progress', summary: 'Delivery progress: invited, delivered, failed, started, completed', tag, roles: ['admin', 'facilitator'], params: IdParamSchema, response: ProgressSchema },
+  {
+    method: 'get',
+    path: '/api/v1/polls/{id}/results',
+    summary: 'Results as JSON or CSV (Accept: text/csv or ?format=csv): exact with free texts for admins; the publication of a closed poll for a facilitator',
+    tag,
+    roles: ['admin', 'facilitator'],
+    params: IdParamSchema,
+    query: ResultsQuerySchema,
+  },
   {
     method: 'get',
     path: '/api/v1/polls/{id}/public-results',
@@ -93,10 +103,14 @@ export function createPollRoutes(options: { minCell?: number } = {}) {
       const results = await publishedResults(c.var.db, id, { locale, minCell, now: c.var.now() })
       return wantsCsv(c, format) ? csvBody(c, results) : c.json(results)
     })
-    .use(requireRole('admin'))
-    .get('/', async (c) => c.json((await listPolls(c.var.db)).map(view)))
+    .use(requireRole('admin', 'facilitator'))
+    .get('/', async (c) => {
+      const scope = pollScopeOf(c.var.actor)
+      return c.json((await listPolls(c.var.db)).filter((poll) => audienceInScope(poll.definition.audience, scope)).map(view))
+    })
     .post('/', validate('json', PollDefinitionSchema), async (c) => {
       const definition = c.req.valid('json')
+      requireAudienceInScope(definition.audience, pollScopeOf(c.var.actor))
       const poll = await c.var.db.transaction(async (tx) => {
         const created = await createPoll(tx, definition, c.var.now())
         await recordAudit(tx, { actor: c.var.actor, action: 'create', entity: 'poll', entityId: created.id, details: { questions: definition.questions.length } })
@@ -104,9 +118,12 @@ export function createPollRoutes(options: { minCell?: number } = {}) {
       })
       return c.json(view(poll), 201)
     })
-    .get('/:id', validate('param', IdParamSchema), async (c) => c.json(view(await getPoll(c.var.db, c.req.valid('param').id))))
+    .get('/:id', validate('param', IdParamSchema), async (c) => c.json(view(pollInScope(await getPoll(c.var.db, c.req.valid('param').id), pollScopeOf(c.var.actor)))))
     .put('/:id', validate('param', IdParamSchema), validate('json', PollDefinitionSchema), async (c) => {
       const { id } = c.req.valid('param')
+      const scope = pollScopeOf(c.var.actor)
+      pollInScope(await getPoll(c.var.db, id), scope)
+      requireAudienceInScope(c.req.valid('json').audience, scope)
       const poll = await c.var.db.transaction(async (tx) => {
         const replaced = await replacePoll(tx, id, c.req.valid('json'), c.var.now())
         await recordAudit(tx, { actor: c.var.actor, action: 'replace', entity: 'poll', entityId: id })
@@ -116,6 +133,7 @@ export function createPollRoutes(options: { minCell?: number } = {}) {
     })
     .post('/:id/close', validate('param', IdParamSchema), async (c) => {
       const { id } = c.req.valid('param')
+      pollInScope(await getPoll(c.var.db, id), pollScopeOf(c.var.actor))
       const poll = await c.var.db.transaction(async (tx) => {
         const closed = await closePollNow(tx, id, c.var.now())
         await recordAudit(tx, { actor: c.var.actor, action: 'close', entity: 'poll', entityId: id })
@@ -123,10 +141,21 @@ export function createPollRoutes(options: { minCell?: number } = {}) {
       })
       return c.json(view(poll))
     })
-    .get('/:id/progress', validate('param', IdParamSchema), async (c) => c.json(await pollProgress(c.var.db, c.req.valid('param').id, c.var.now())))
+    .get('/:id/progress', validate('param', IdParamSchema), async (c) => {
+      const { id } = c.req.valid('param')
+      pollInScope(await getPoll(c.var.db, id), pollScopeOf(c.var.actor))
+      return c.json(await pollProgress(c.var.db, id, c.var.now()))
+    })
     .get('/:id/results', validate('param', IdParamSchema), validate('query', ResultsQuerySchema), async (c) => {
+      const { id } = c.req.valid('param')
       const { format, locale } = c.req.valid('query')
-      const results = await pollResults(c.var.db, c.req.valid('param').id, { locale, withTexts: true })
+      pollInScope(await getPoll(c.var.db, id), pollScopeOf(c.var.actor))
+      // a facilitator reads what its members read, under the same rule as the public: no free
+      // texts, no slice under k, so a mesa of six cannot read its neighbour's ballot
+      const results =
+        c.var.actor.role === 'admin'
+          ? await pollResults(c.var.db, id, { locale, withTexts: true })
+          : await publishedResults(c.var.db, id, { locale, minCell, now: c.var.now() })
       return wantsCsv(c, format) ? csvBody(c, results) : c.json(results)
     })
 }

@@ -5,3 +5,8 @@ import type { DirectoryScope } from '../directory/scope.js'
 export function scopeOf(actor: TokenOwner): DirectoryScope {
   return actor.role === 'institution' ? { unitIds: actor.unitIds } : {}
 }
+
+/** The poll groups a token may run polls for: every group (undefined), except for a facilitator token. */
+export function pollScopeOf(actor: TokenOwner): { groupIds?: readonly string[] } {
+  return actor.role === 'facilitator' ? { groupIds: actor.groupIds } : {}
+}

@@ -16,8 +16,10 @@ export const CreateTokenSchema = z.object({
   role: z.enum(ROLES),
   /** required for an institution token, refused for the others */
   unitIds: z.array(z.uuid()).max(500).optional(),
+  /** required for a facilitator token (its mesas), refused for the others */
+  groupIds: z.array(z.uuid()).max(100).optional(),
 })
-const CreatedTokenSchema = z.object({ id: z.uuid(), name: z.string(), role: z.enum(ROLES), unitIds: z.array(z.uuid()), token: z.string() })
+const CreatedTokenSchema = z.object({ id: z.uuid(), name: z.string(), role: z.enum(ROLES), unitIds: z.array(z.uuid()), groupIds: z.array(z.uuid()), token: z.string() })
 
 export const tokenOperations: Operation[] = [
   { method: 'get', path: '/api/v1/tokens', summary: 'List API tokens (never their secrets)', tag: 'tokens', roles: ['admin'], response: z.object({ items: z.array(TokenListingSchema) }) },
@@ -33,7 +35,7 @@ export const tokenRoutes = new Hono<AppEnv>()
     const input = c.req.valid('json')
     const created = await c.var.db.transaction(async (tx) => {
       const token = await issueToken(tx, input)
-      await recordAudit(tx, { actor: c.var.actor, action: 'create', entity: 'token', entityId: token.id, details: { role: token.role, unitIds: token.unitIds } })
+      await recordAudit(tx, { actor: c.var.actor, action: 'create', entity: 'token', entityId: token.id, details: { role: token.role, unitIds: token.unitIds, groupIds: token.groupIds } })
       return token
     })
     c.header('cache-control', 'no-store')

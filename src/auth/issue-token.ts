@@ -1,10 +1,10 @@
 import { inArray } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
-import { type Role, units } from '../db/schema/index.js'
+import { pollGroups, type Role, units } from '../db/schema/index.js'
 import { ValidationError } from '../domain-errors.js'
 import { type TokenOwner, createToken } from './tokens.js'
 
-export type IssueTokenInput = { name: string; role: Role; unitIds?: readonly string[] }
+export type IssueTokenInput = { name: string; role: Role; unitIds?: readonly string[]; groupIds?: readonly string[] }
 
 /**
  * Creates a token after checking its scope: an institution token must name the units whose cases
@@ -20,7 +20,16 @@ export async function issueToken(db: DbOrTx, input: IssueTokenInput): Promise<To
     const missing = unitIds.filter((id) => !known.has(id))
     if (missing.length > 0) throw new ValidationError(`unknown unit(s): ${missing.join(', ')}`)
   }
-  return createToken(db, { name: input.name, role: input.role, unitIds })
+  // a facilitator runs the polls of its mesas, named the same way
+  const groupIds = [...new Set(input.groupIds ?? [])]
+  if (input.role === 'facilitator' && groupIds.length === 0) throw new ValidationError('a facilitator token needs at least one group')
+  if (input.role !== 'facilitator' && groupIds.length > 0) throw new ValidationError(`a ${input.role} token is not scoped to groups: leave groupIds out`)
+  if (groupIds.length > 0) {
+    const known = new Set((await db.select({ id: pollGroups.id }).from(pollGroups).where(inArray(pollGroups.id, groupIds))).map((row) => row.id))
+    const missing = groupIds.filter((id) => !known.has(id))
+    if (missing.length > 0) throw new ValidationError(`unknown group(s): ${missing.join(', ')}`)
+  }
+  return createToken(db, { name: input.name, role: input.role, unitIds, groupIds })
 }
 
 /** The ids of units given by code, for the CLI; ValidationError names the codes that do not exist. */

@@ -3,8 +3,8 @@ import { asc, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { apiTokens, type Role } from '../db/schema/index.js'
 
-/** Who presented a token; `unitIds` scopes an institution token to its units' cases. */
-export type TokenOwner = { id: string; name: string; role: Role; unitIds: string[] }
+/** Who presented a token; `unitIds` scopes an institution token to its units' cases, `groupIds` a facilitator's to its mesas. */
+export type TokenOwner = { id: string; name: string; role: Role; unitIds: string[]; groupIds: string[] }
 
 const PREFIX = 'dlg_'
 
@@ -15,13 +15,13 @@ function hashSecret(secret: string): string {
 /** Creates an API token; the secret is returned once and only its hash is stored. */
 export async function createToken(
   db: DbOrTx,
-  input: { name: string; role: Role; unitIds?: string[] },
+  input: { name: string; role: Role; unitIds?: string[]; groupIds?: string[] },
 ): Promise<TokenOwner & { token: string }> {
   const token = PREFIX + randomBytes(24).toString('base64url')
   const [row] = await db
     .insert(apiTokens)
-    .values({ name: input.name, role: input.role, tokenHash: hashSecret(token), unitIds: input.unitIds ?? [] })
-    .returning({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, unitIds: apiTokens.unitIds })
+    .values({ name: input.name, role: input.role, tokenHash: hashSecret(token), unitIds: input.unitIds ?? [], groupIds: input.groupIds ?? [] })
+    .returning({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, unitIds: apiTokens.unitIds, groupIds: apiTokens.groupIds })
   if (!row) throw new Error('token insert returned nothing')
   return { ...row, token }
 }
@@ -36,7 +36,7 @@ export async function verifyToken(db: DbOrTx, presented: string, now: Date = new
   if (!row || row.revokedAt !== null) return null
   if (!timingSafeEqual(Buffer.from(row.tokenHash, 'hex'), Buffer.from(hash, 'hex'))) return null
   await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id))
-  return { id: row.id, name: row.name, role: row.role, unitIds: row.unitIds }
+  return { id: row.id, name: row.name, role: row.role, unitIds: row.unitIds, groupIds: row.groupIds }
 }
 
 /** Revokes a token by id; false when there is no such token. */
@@ -56,6 +56,7 @@ export async function listTokens(db: DbOrTx): Promise<TokenListing[]> {
       name: apiTokens.name,
       role: apiTokens.role,
       unitIds: apiTokens.unitIds,
+      groupIds: apiTokens.groupIds,
       createdAt: apiTokens.createdAt,
       lastUsedAt: apiTokens.lastUsedAt,
       revokedAt: apiTokens.revokedAt,

@@ -18,7 +18,7 @@ describe.each(databaseKinds)('API tokens on %s', (kind) => {
     const rows = await database.db.select().from(apiTokens)
     expect(JSON.stringify(rows)).not.toContain(created.token)
     const owner = await verifyToken(database.db, created.token, new Date('2026-11-25T10:00:00Z'))
-    expect(owner).toEqual({ id: created.id, name: 'Ana', role: 'admin', unitIds: [] })
+    expect(owner).toEqual({ id: created.id, name: 'Ana', role: 'admin', unitIds: [], groupIds: [] })
     const [row] = await database.db.select().from(apiTokens)
     expect(row?.lastUsedAt?.toISOString()).toBe('2026-11-25T10:00:00.000Z')
   })
