@@ -4,7 +4,7 @@ import { statsPublications } from '../../db/schema/index.js'
 import { type Parts, sumOfMonths, windowParts } from './derive-windows.js'
 import { type MonthDue, type WindowTimes, monthlyDue, windowTimes } from './league-figures.js'
 import { loadPublicationInput, releaseMonths, shiftMonth } from './load-publication-input.js'
-import { MARK, type MarkCode, protectLinkedCells } from './protect-linked-cells.js'
+import { MARK, type MarkCode, markSmallSums, protectLinkedCells } from './protect-linked-cells.js'
 import { type MonthInput, type PublicationInput, layOutMonth } from './publication-layout.js'
 import { latestPublication } from './read-publication.js'
 
@@ -101,12 +101,17 @@ function splitByMonth(input: PublicationInput): MonthInput[] {
  */
 export function suppressMonth(input: MonthInput, k: number) {
   const layout = layOutMonth(input)
-  const first = protectLinkedCells(layout.publicCells(), k)
+  const all = layout.allCells()
+  // small sums are found over every table first: a public "<k" made of two small weeks is "x" for everyone
+  const primary = new Uint8Array(layout.size)
+  markSmallSums(all, primary, k)
+  const first = protectLinkedCells(layout.publicCells(), k, primary.subarray(0, layout.publicSize))
   const initial = new Uint8Array(layout.size)
+  initial.set(primary)
   initial.set(first.marks)
   const locked = new Uint8Array(layout.size)
   locked.fill(1, 0, layout.publicSize)
-  const second = protectLinkedCells(layout.allCells(), k, initial, locked)
+  const second = protectLinkedCells(all, k, initial, locked)
   return { layout, marks: second.marks, unprotected: first.unprotected + second.unprotected }
 }
 

@@ -87,7 +87,7 @@ function lowestFromParts(cells: LinkedCells, marks: Uint8Array, from: number, to
  * equation for twice the room is what makes the combination hold on the audit's data
  * (test/privacy/attacks/publication-audit.test.ts), at the price of a few more "x" cells.
  */
-function groupProtected(cells: LinkedCells, marks: Uint8Array, from: number, to: number, k: number): boolean {
+function groupProtected(cells: LinkedCells, marks: Uint8Array, from: number, to: number, k: number, strict = true): boolean {
   // Σ over withheld members of sign·x lies in [minSum, maxSum]; an "x" has no upper bound, so the
   // infinite ends are counted apart (∞ - ∞ would poison the arithmetic)
   let known = 0
@@ -130,7 +130,7 @@ function groupProtected(cells: LinkedCells, marks: Uint8Array, from: number, to:
     const low = Math.max(lo, sign > 0 ? a : -b)
     const high = Math.min(hi, sign > 0 ? b : -a)
     // a small sum ("x", 2 or more) needs what a "<k" needs: k-1 possible values
-    const room = mark === MARK.smallSum ? k - 2 : open ? 2 * k : k - 2
+    const room = mark === MARK.smallSum || !strict ? k - 2 : open ? 2 * k : k - 2
     if (!(high - low >= room)) return false
   }
   return true
@@ -161,27 +161,19 @@ function complementFor(cells: LinkedCells, marks: Uint8Array, locked: Uint8Array
   return best
 }
 
-/** Outcome of a suppression: the marks, and how many equations could not be protected from within. */
-export type Protection = { marks: Uint8Array; unprotected: number }
-
 /**
- * Linked-table secondary suppression (in the manner of τ-ARGUS and sdcTable, with a greedy
- * choice instead of their optimisation): every count from 1 to k-1 is primary ("<k"); then each
- * equation of the linked tables whose withheld members could be narrowed below k-1 values gets
- * its cheapest shown member withheld too, and the equations that cell belongs to are checked
- * again, until none changes. `initial` and `locked` carry an earlier stage's marks (the public
- * tables, when the observatory's finer tables are added): locked cells are never changed. Pure.
+ * Marks every count from 1 to k-1 "<k" and then, until none changes, turns into "x" (2 or more)
+ * each "<k" that is the sum of two or more "<k" cells: a "<k" says 1..k-1, and would be narrowed
+ * by its own parts. Run over the finest tables first (suppressMonth), so that a public "<k" whose
+ * weeks or categories only the observatory sees is not narrowed by them either. Cells already
+ * marked, and locked ones, keep their marks.
  */
-export function protectLinkedCells(cells: LinkedCells, k: number, initial?: Uint8Array, locked?: Uint8Array): Protection {
-  const n = cells.values.length
-  const marks = initial ? Uint8Array.from(initial) : new Uint8Array(n)
-  for (let i = 0; i < n; i++) {
+export function markSmallSums(cells: LinkedCells, marks: Uint8Array, k: number, locked?: Uint8Array): void {
+  for (let i = 0; i < cells.values.length; i++) {
     const value = cells.values[i] ?? 0
-    if (!locked?.[i] && value > 0 && value < k) marks[i] = MARK.small
+    if (!locked?.[i] && marks[i] === MARK.shown && value > 0 && value < k) marks[i] = MARK.small
   }
   const groupCount = cells.starts.length - 1
-  // "<k" cells that are sums of two or more "<k" cells become "x" (2 or more), until none changes:
-  // a "<k" says 1..k-1, and would be narrowed by its own parts
   for (let changed = true; changed; ) {
     changed = false
     for (let g = 0; g < groupCount; g++) {
@@ -196,6 +188,25 @@ export function protectLinkedCells(cells: LinkedCells, k: number, initial?: Uint
       }
     }
   }
+}
+
+/** Outcome of a suppression: the marks, and how many equations could not be protected from within. */
+/** `unprotected`: equations that leave some withheld member fewer than k-1 possible values (0 expected). */
+export type Protection = { marks: Uint8Array; unprotected: number }
+
+/**
+ * Linked-table secondary suppression (in the manner of τ-ARGUS and sdcTable, with a greedy
+ * choice instead of their optimisation): every count from 1 to k-1 is primary ("<k"); then each
+ * equation of the linked tables whose withheld members could be narrowed below k-1 values gets
+ * its cheapest shown member withheld too, and the equations that cell belongs to are checked
+ * again, until none changes. `initial` and `locked` carry an earlier stage's marks (the public
+ * tables, when the observatory's finer tables are added): locked cells are never changed. Pure.
+ */
+export function protectLinkedCells(cells: LinkedCells, k: number, initial?: Uint8Array, locked?: Uint8Array): Protection {
+  const n = cells.values.length
+  const marks = initial ? Uint8Array.from(initial) : new Uint8Array(n)
+  const groupCount = cells.starts.length - 1
+  markSmallSums(cells, marks, k, locked)
   // each cell's groups (CSR), to re-check the equations a newly withheld cell sits in
   const degree = new Int32Array(n + 1)
   for (const cell of cells.members) degree[cell + 1] = (degree[cell + 1] ?? 0) + 1
@@ -222,7 +233,9 @@ export function protectLinkedCells(cells: LinkedCells, k: number, initial?: Uint
     if (!withheld || groupProtected(cells, marks, from, to, k)) continue
     const extra = complementFor(cells, marks, locked, from, to, k)
     if (extra < 0) {
-      unprotected++
+      // no cell left to withhold: only a failure if the equation alone leaves a cell fewer than
+      // k-1 values (the audit's test), not merely short of the extra room asked of an "x"
+      if (!groupProtected(cells, marks, from, to, k, false)) unprotected++
       continue
     }
     marks[extra] = MARK.complementary
