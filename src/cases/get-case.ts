@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { DbOrTx } from '../db/client.js'
-import { type CaseStatus, type IdentityMode, type Sector, caseEvents, cases, institutions, municipalities, units } from '../db/schema/index.js'
+import { type CaseStatus, type FollowUpAnswer, type IdentityMode, type Sector, caseEvents, cases, institutions, municipalities, units } from '../db/schema/index.js'
 import { NotFoundError } from '../domain-errors.js'
 import { redactForStaff } from '../privacy/redact-pii.js'
 import { normalizeTrackingCode } from './tracking-code.js'
@@ -37,7 +37,15 @@ export type CaseDetail = {
   urgent: boolean
   unit: { code: string; name: string } | null
   institution: { code: string; name: string } | null
+  /** who of the unit works the case: `staff:<contactId>` or `token:<name>`, null when nobody */
+  assignee: string | null
+  /** the resolution deadline */
   dueAt: Date | null
+  /** the first-response deadline, and when the unit first acted (null while it waits) */
+  responseDueAt: Date | null
+  respondedAt: Date | null
+  /** the citizen's answer to "was it solved?": yes, no, none (unanswered), null when not asked */
+  followUpAnswer: FollowUpAnswer | null
   createdAt: Date
   updatedAt: Date
   events: CaseEventView[]
@@ -75,7 +83,11 @@ export async function getCase(db: DbOrTx, input: string, options: GetCaseOptions
       unitName: units.name,
       institutionCode: institutions.code,
       institutionName: institutions.name,
+      assignee: cases.assignee,
       dueAt: cases.dueAt,
+      responseDueAt: cases.responseDueAt,
+      respondedAt: cases.respondedAt,
+      followUpAnswer: cases.followUpAnswer,
       createdAt: cases.createdAt,
       updatedAt: cases.updatedAt,
     })
@@ -117,7 +129,11 @@ export async function getCase(db: DbOrTx, input: string, options: GetCaseOptions
     pseudonym: row.pseudonym,
     status: row.status,
     urgent: row.urgent,
+    assignee: row.assignee,
     dueAt: row.dueAt,
+    responseDueAt: row.responseDueAt,
+    respondedAt: row.respondedAt,
+    followUpAnswer: row.followUpAnswer,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     unit: unitCode !== null && unitName !== null ? { code: unitCode, name: unitName } : null,

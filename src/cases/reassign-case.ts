@@ -5,6 +5,7 @@ import { InvalidTransitionError, NotFoundError, ValidationError } from '../domai
 import { type UnitScope, loadCase } from './case-ref.js'
 import { OPEN_STATUSES } from './case-transitions.js'
 import { recordCaseEvent } from './case-events.js'
+import { assertWithinInstitution } from './institution-scope.js'
 import { FALLBACK_SLA_HOURS, freshClocks, unitSlaHours } from './unit-sla.js'
 
 export type ReassignInput = {
@@ -20,7 +21,8 @@ export type ReassignInput = {
 
 /**
  * Hands an open case to another unit: it is routed again, with the new unit's deadline, and the
- * new unit's staff are alerted. An institution may pass a misrouted case to any open unit.
+ * new unit's staff are alerted. An institution may pass a misrouted case to another open unit
+ * of its own institution only.
  */
 export async function reassignCase(tx: Tx, input: ReassignInput) {
   const kase = await loadCase(tx, input.code, input.scope, true)
@@ -30,6 +32,7 @@ export async function reassignCase(tx: Tx, input: ReassignInput) {
   if (!unit) throw new NotFoundError('unit', input.unitId)
   if (unit.validTo !== null && unit.validTo <= input.now) throw new ValidationError(`unit ${unit.code} is closed and cannot receive cases`)
   if (unit.id === kase.unitId) throw new ValidationError(`the case is already with ${unit.code}`)
+  await assertWithinInstitution(tx, input.scope, unit.id)
 
   const hours = (await unitSlaHours(tx, unit.id, kase.sector)) ?? kase.slaHours ?? FALLBACK_SLA_HOURS
   const [updated] = await tx

@@ -72,13 +72,18 @@ describe.each(databaseKinds)('listCases on %s', (kind) => {
       pseudonym: null,
       sector: 'health',
       category: 'closed',
+      departmentCode: '01',
       municipalityCode: '0108',
       municipality: 'Mixco',
       status: 'routed',
       urgent: false,
       unit: 'Dirección de Área de Salud Guatemala Nor Occidente',
       institution: 'Ministerio de Salud Pública y Asistencia Social',
+      assignee: null,
       dueAt: new Date(Date.UTC(2026, 10, 23, 12, 0)),
+      // a third of the 72 hours to resolve: 24 to acknowledge
+      responseDueAt: new Date(Date.UTC(2026, 10, 21, 12, 0)),
+      respondedAt: null,
       createdAt: new Date(Date.UTC(2026, 10, 20, 12, 0)),
       updatedAt: new Date(Date.UTC(2026, 10, 20, 12, 0)),
     })
