@@ -183,7 +183,7 @@ export async function listCaseRows(db: DbOrTx, options: ListCasesOptions = {}): 
   if (options.unitIds !== undefined && options.unitIds.length === 0) return { items: [], nextCursor: null }
   const masked = options.text !== 'original'
   const words = options.q ? fold(options.q).split(/\s+/).filter(Boolean) : []
-  const textOf = (row: Row) => ({
+  const textOf = (row: Pick<Row, 'facility' | 'description' | 'identityMode'>) => ({
     facility: masked ? redactForStaff(row.facility, row.identityMode) : row.facility,
     description: masked ? redactForStaff(row.description, row.identityMode) : row.description,
   })
@@ -214,10 +214,7 @@ export async function listCaseRows(db: DbOrTx, options: ListCasesOptions = {}): 
   const page = kept.slice(0, limit)
   const last = page.at(-1)
   const nextCursor = kept.length > limit && last ? encodeCursor(last.createdAtText, last.id) : null
-  const items = page.map((row) => {
-    const { createdAtText: _text, ...rest } = row
-    return { ...rest, ...textOf(row) }
-  })
+  const items = page.map(({ createdAtText: _text, ...row }) => ({ ...row, ...textOf(row) }))
   return { items, nextCursor }
 }
 
