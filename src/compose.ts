@@ -66,8 +66,11 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
   const upgraded = await upgradeConversationKeys(database.db, webchatKeys)
   if (upgraded.contacts > 0) logger.info({ contacts: upgraded.contacts }, 'web chat conversations moved to keyed ids')
   const channels = createChannels({ db: database.db, config, logger })
+  // The outbox is made after the runtime it delivers for; the runtime wakes it once it exists.
+  let wakeOutbox = () => {}
   const runtime = createRuntime({
     db: database.db,
+    onQueued: () => wakeOutbox(),
     engine: {
       t: createTranslate(),
       catalog: await loadCatalog(database.db),
@@ -84,6 +87,7 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
     intake: createInboundIntake({ db: database.db, logger, maxMediaBytes: config.MEDIA_MAX_BYTES }),
   })
   const outbox = createOutboxWorker({ db: database.db, channels, logger, pollMs: config.OUTBOX_POLL_MS, now })
+  wakeOutbox = outbox.wake
   const app = createApp({ database, handle: runtime.handle, logger, now, channels: channels.values(), statsMinCell: config.STATS_MIN_CELL, maxMediaBytes: config.MEDIA_MAX_BYTES,
     webchat: { keys: webchatKeys, kiosk: config.WEBCHAT_KIOSK, kioskIdleMinutes: config.WEBCHAT_KIOSK_IDLE_MINUTES },
   })

@@ -20,6 +20,11 @@ export type OutboxWorker = {
   /** delivers what is due now; resolves with how many rows were sent */
   runOnce: () => Promise<number>
   start: () => void
+  /**
+   * new rows were committed: deliver now instead of at the next poll (the poll stays as the
+   * fallback for rows other instances or jobs wrote)
+   */
+  wake: () => void
   stop: () => Promise<void>
 }
 
@@ -153,8 +158,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     return sent
   }
 
-  function schedule() {
+  let woken = false
+
+  function schedule(delay = options.pollMs) {
     timer = setTimeout(() => {
+      woken = false
       running = runOnce()
         .catch((error: unknown) => {
           options.logger.error({ err: error }, 'outbox run failed')
@@ -162,15 +170,25 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         })
         .finally(() => {
           running = undefined
-          if (timer) schedule()
+          // rows committed during the run go out at once, not a poll later
+          if (timer) schedule(woken ? 0 : options.pollMs)
         })
-    }, options.pollMs)
+    }, delay)
   }
 
   return {
     runOnce,
     start: () => {
       if (!timer) schedule()
+    },
+    wake: () => {
+      if (!timer) return
+      if (running) {
+        woken = true
+        return
+      }
+      clearTimeout(timer)
+      schedule(0)
     },
     stop: async () => {
       if (timer) clearTimeout(timer)

@@ -56,6 +56,8 @@ export type RuntimeOptions = {
    * file when the question expects one); by default with the default media limit.
    */
   intake?: InboundIntake
+  /** called after a transaction that queued outbox rows committed (wakes the outbox worker) */
+  onQueued?: () => void
 }
 
 /** 'busy': the contact is mid-conversation (try again later); 'gone': no such contact or channel. */
@@ -158,7 +160,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     }
   }
 
-  async function handleNow(message: InboundMessage): Promise<HandleResult> {
+  async function handleNow(message: InboundMessage, queue: () => void): Promise<HandleResult> {
     return options.db.transaction(async (tx) => {
       const [inbound] = await tx
         .insert(inboundMessages)
@@ -203,7 +205,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       await dropUnexpectedMedia(tx, message, result.session)
       // "borrar mis datos" deleted the contact: keep nothing more of it, not even this exchange
       const [kept] = await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, contact.id))
-      if (!kept) return forgottenReplies(tx, message, result.replies, inline, at)
+      if (!kept) {
+        if (!inline) queue()
+        return forgottenReplies(tx, message, result.replies, inline, at)
+      }
 
       await tx
         .update(sessions)
@@ -218,6 +223,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           await tx.insert(replyReplays).values({ inboundId: inbound.id, sealed: message.replay.seal(Buffer.from(JSON.stringify(result.replies))), createdAt: at })
         }
       } else if (result.replies.length > 0) {
+        queue()
         await tx.insert(outbox).values(
           result.replies.map((reply) => ({
             channel: message.channel,
@@ -238,7 +244,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     })
   }
 
-  async function startFlowIn(tx: Tx, contactId: string, flowId: string, vars: Record<string, Json>): Promise<StartFlowOutcome> {
+  async function startFlowIn(tx: Tx, contactId: string, flowId: string, vars: Record<string, Json>, queue: () => void): Promise<StartFlowOutcome> {
     const [contact] = await tx.select().from(contacts).where(eq(contacts.id, contactId))
     const channel = ChannelKindSchema.safeParse(contact?.channel)
     if (!contact || !channel.success) return 'gone'
@@ -257,6 +263,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       .set({ state: result.session, version: sql`${sessions.version} + 1`, updatedAt: at })
       .where(eq(sessions.contactId, contactId))
     if (result.replies.length > 0) {
+      queue()
       await tx
         .insert(outbox)
         .values(result.replies.map((reply) => ({ channel: channel.data, address: contact.channelUserId, contactId, body: reply })))
@@ -264,13 +271,26 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     return 'started'
   }
 
+  /** Runs `work`, then wakes the outbox if it queued rows and they are committed (no caller's `outer` transaction). */
+  async function queueing<T>(work: (queue: () => void) => Promise<T>, outer?: Tx): Promise<T> {
+    let queued = false
+    const result = await work(() => {
+      queued = true
+    })
+    if (queued && !outer) options.onQueued?.()
+    return result
+  }
+
   return {
     startFlow: (contactId, flowId, vars, tx) =>
-      (tx ?? options.db).transaction((inner) => startFlowIn(inner, contactId, flowId, vars)),
+      queueing((queue) => (tx ?? options.db).transaction((inner) => startFlowIn(inner, contactId, flowId, vars, queue)), tx),
     handle(message) {
       const key = `${message.channel}\u0000${message.from.channelUserId}`
       const previous = queues.get(key) ?? Promise.resolve()
-      const current = previous.catch(() => undefined).then(async () => handleNow(await readied(message)))
+      const current = previous.catch(() => undefined).then(async () => {
+        const readiedMessage = await readied(message)
+        return queueing((queue) => handleNow(readiedMessage, queue))
+      })
       queues.set(key, current)
       void current
         .catch(() => undefined)

@@ -44,6 +44,19 @@ describe.each(databaseKinds)('outbox worker on %s', (kind) => {
   const enqueue = (address: string, text: string, channel = 'telegram') =>
     database.db.insert(outbox).values({ channel, address, body: { text }, nextAttemptAt: now() })
 
+  it('delivers at once when woken after a commit, without waiting for its next poll', async () => {
+    const { channel, sent } = recordingChannel()
+    const worker = createOutboxWorker({ db: database.db, channels: new Map([['telegram', channel]]), logger: silentLogger, pollMs: 60_000, now })
+    worker.start()
+    try {
+      await enqueue('chat-1', 'enseguida')
+      worker.wake()
+      await expect.poll(() => sent.map((s) => s.text), { timeout: 5_000 }).toEqual(['enseguida'])
+    } finally {
+      await worker.stop()
+    }
+  })
+
   it('delivers due messages in the order they were written and marks them sent', async () => {
     const { channel, sent } = recordingChannel()
     await enqueue('chat-1', 'uno')

@@ -87,6 +87,26 @@ describe.each(databaseKinds)('runtime on %s', (kind) => {
     expect(queued.every((row) => row.address === 'chat-1' && row.channel === 'telegram')).toBe(true)
   })
 
+  it('wakes the outbox once a message that queued replies has committed, and not for an inline channel', async () => {
+    let wakes = 0
+    const bot = createRuntime({
+      db: database.db,
+      engine: tinyEngine(),
+      handlers,
+      inlineChannels: new Set(['webchat']),
+      defaultLocale: 'es',
+      logger: silentLogger,
+      now: () => new Date('2026-11-25T12:00:00Z'),
+      onQueued: () => {
+        wakes++
+      },
+    })
+    await bot.handle(message('hola'))
+    expect(wakes).toBe(1)
+    await bot.handle(message('hola', { channel: 'webchat', from: { channelUserId: 'wc1.inline-conversation' } }))
+    expect(wakes).toBe(1)
+  })
+
   it('handles the same inbound message twice as one, answering the repeat with the first replies', async () => {
     const bot = runtime()
     await bot.handle(message('hola'))
