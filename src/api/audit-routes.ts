@@ -10,7 +10,7 @@ import type { Operation } from './openapi/operation.js'
 export const ListAuditQuerySchema = z.object({
   entity: z.string().max(40).optional(),
   entityId: z.string().max(100).optional(),
-  /** as written in the log: `token:<name>`, 'cli', 'system' */
+  /** the start of the actor as written in the log: `token:<name>`, `staff:<contactId>`, 'cli', 'system'; `token:Ana` finds `token:Ana López` */
   actor: z.string().max(120).optional(),
   cursor: z.string().max(20).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -1,4 +1,4 @@
-import { type SQL, and, desc, eq, lt } from 'drizzle-orm'
+import { type SQL, and, desc, eq, like, lt } from 'drizzle-orm'
 import type { TokenOwner } from '../auth/tokens.js'
 import type { DbOrTx } from '../db/client.js'
 import { auditLog } from '../db/schema/index.js'
@@ -60,7 +60,8 @@ export async function listAudit(db: DbOrTx, options: ListAuditOptions = {}): Pro
   const conditions: SQL[] = []
   if (options.entity) conditions.push(eq(auditLog.entity, options.entity))
   if (options.entityId) conditions.push(eq(auditLog.entityId, options.entityId))
-  if (options.actor) conditions.push(eq(auditLog.actor, options.actor))
+  // a prefix: `token:Ana` finds `token:Ana López`, `staff:` every staff chat action
+  if (options.actor) conditions.push(like(auditLog.actor, `${options.actor.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`))
   // The id grows with every entry, so it orders them and makes a stable cursor by itself.
   if (options.cursor !== undefined) {
     if (!/^\d{1,18}$/.test(options.cursor)) throw new ValidationError('invalid cursor: pass the nextCursor of a previous page unchanged')

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { createLinkCode } from '../staff/link-codes.js'
+import { createLinkCode, listStaffLinks, revokeStaffLink } from '../staff/link-codes.js'
 import { validate } from '../http/validate.js'
 import type { AppEnv } from './app-env.js'
 import { actorName, recordAudit } from './audit.js'
@@ -14,6 +14,19 @@ export const LinkCodeBodySchema = z.object({
 })
 export const LinkCodeSchema = z.object({ code: z.string(), unitIds: z.array(z.uuid()), expiresAt: z.iso.datetime() })
 
+export const StaffLinkSchema = z.object({
+  contactId: z.uuid(),
+  channel: z.string(),
+  displayName: z.string().nullable(),
+  unitId: z.uuid(),
+  unit: z.string(),
+  createdAt: z.iso.datetime(),
+})
+export const ListStaffLinksQuerySchema = z.strictObject({ unitId: z.uuid().optional() })
+const ContactParamSchema = z.object({ contactId: z.uuid() })
+export const RevokeStaffLinkQuerySchema = z.strictObject({ unitId: z.uuid().optional() })
+export const RevokedStaffLinkSchema = z.object({ contactId: z.uuid(), unitIds: z.array(z.uuid()) })
+
 export const staffOperations: Operation[] = [
   {
     method: 'post',
@@ -25,9 +38,28 @@ export const staffOperations: Operation[] = [
     response: LinkCodeSchema,
     status: 201,
   },
+  {
+    method: 'get',
+    path: '/api/v1/staff/links',
+    summary: "The staff chats linked to units (an institution token: its own units'), newest first",
+    tag: 'staff',
+    roles: ['admin', 'institution'],
+    query: ListStaffLinksQuerySchema,
+    response: z.object({ items: z.array(StaffLinkSchema) }),
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/staff/links/{contactId}',
+    summary: 'Unlink a staff chat from one unit (?unitId=) or from every unit the token may manage; the chat gets no more alerts',
+    tag: 'staff',
+    roles: ['admin', 'institution'],
+    params: ContactParamSchema,
+    query: RevokeStaffLinkQuerySchema,
+    response: RevokedStaffLinkSchema,
+  },
 ]
 
-/** Staff chat links. An institution token may only link chats to its own units. */
+/** Staff chat links: codes, the list, revocation. An institution token manages its own units' only. */
 export const staffRoutes = new Hono<AppEnv>()
   .use(requireRole('admin', 'institution'))
   .post('/link-codes', validate('json', LinkCodeBodySchema), async (c) => {
@@ -45,4 +77,19 @@ export const staffRoutes = new Hono<AppEnv>()
       return code
     })
     return c.json(created, 201)
+  })
+  .get('/links', validate('query', ListStaffLinksQuerySchema), async (c) => {
+    const actor = c.var.actor
+    const items = await listStaffLinks(c.var.db, actor.role === 'admin' ? null : actor.unitIds, c.req.valid('query').unitId)
+    return c.json({ items })
+  })
+  .delete('/links/:contactId', validate('param', ContactParamSchema), validate('query', RevokeStaffLinkQuerySchema), async (c) => {
+    const actor = c.var.actor
+    const { contactId } = c.req.valid('param')
+    const unitIds = await c.var.db.transaction(async (tx) => {
+      const removed = await revokeStaffLink(tx, { contactId, unitId: c.req.valid('query').unitId, scope: actor.role === 'admin' ? null : actor.unitIds })
+      await recordAudit(tx, { actor, action: 'revoke', entity: 'staff-link', entityId: contactId, details: { unitIds: removed } })
+      return removed
+    })
+    return c.json({ contactId, unitIds })
   })

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto'
-import { and, eq, gt, inArray, isNull } from 'drizzle-orm'
+import { and, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
-import { staffLinkCodes, staffSubscriptions, units } from '../db/schema/index.js'
-import { ForbiddenError, ValidationError } from '../domain-errors.js'
+import { contacts, staffLinkCodes, staffSubscriptions, units } from '../db/schema/index.js'
+import { ForbiddenError, NotFoundError, ValidationError } from '../domain-errors.js'
 import { type UnitScope, inScope } from '../cases/case-ref.js'
 import { newTrackingCode, normalizeTrackingCode } from '../cases/tracking-code.js'
+import { auditStaffAction } from './staff-audit.js'
 
 /** A day: long enough to pass a code on by phone, short enough that a lost one soon goes stale. */
 export const DEFAULT_LINK_CODE_MINUTES = 24 * 60
@@ -52,6 +53,43 @@ export async function redeemLinkCode(db: DbOrTx, input: { code: string; contactI
     .insert(staffSubscriptions)
     .values(used.unitIds.map((unitId) => ({ contactId: input.contactId, unitId, createdAt: input.now })))
     .onConflictDoNothing()
+  await auditStaffAction(db, { contactId: input.contactId, action: 'link', entity: 'staff-link', entityId: input.contactId, details: { unitIds: used.unitIds }, at: input.now })
   const named = await db.select({ name: units.name }).from(units).where(inArray(units.id, used.unitIds))
   return named.map((unit) => unit.name)
+}
+
+/** A staff chat's link to a unit, as the API lists it: never the chat's address. */
+export type StaffLink = { contactId: string; channel: string; displayName: string | null; unitId: string; unit: string; createdAt: Date }
+
+/** The staff links of some units (all when `scope` is null), newest first. */
+export async function listStaffLinks(db: DbOrTx, scope: UnitScope, unitId?: string): Promise<StaffLink[]> {
+  const wanted = unitId !== undefined ? (inScope(scope, unitId) ? [unitId] : []) : scope
+  if (wanted !== null && wanted.length === 0) return []
+  return db
+    .select({
+      contactId: staffSubscriptions.contactId,
+      channel: contacts.channel,
+      displayName: contacts.displayName,
+      unitId: staffSubscriptions.unitId,
+      unit: units.name,
+      createdAt: staffSubscriptions.createdAt,
+    })
+    .from(staffSubscriptions)
+    .innerJoin(contacts, eq(contacts.id, staffSubscriptions.contactId))
+    .innerJoin(units, eq(units.id, staffSubscriptions.unitId))
+    .where(wanted === null ? undefined : inArray(staffSubscriptions.unitId, [...wanted]))
+    .orderBy(desc(staffSubscriptions.createdAt))
+}
+
+/**
+ * Unlinks a staff chat from units: the ones given, else all within `scope`. Returns the units it
+ * was unlinked from; NotFoundError when the chat had no link the caller may remove.
+ */
+export async function revokeStaffLink(db: DbOrTx, input: { contactId: string; unitId?: string; scope: UnitScope }): Promise<string[]> {
+  const conditions = [eq(staffSubscriptions.contactId, input.contactId)]
+  if (input.unitId !== undefined) conditions.push(eq(staffSubscriptions.unitId, input.unitId))
+  if (input.scope !== null) conditions.push(input.scope.length === 0 ? sql`false` : inArray(staffSubscriptions.unitId, [...input.scope]))
+  const removed = await db.delete(staffSubscriptions).where(and(...conditions)).returning({ unitId: staffSubscriptions.unitId })
+  if (removed.length === 0) throw new NotFoundError('staff link', input.contactId)
+  return removed.map((row) => row.unitId)
 }

@@ -6,6 +6,7 @@ import { transitionCase } from '../cases/transition-case.js'
 import { NotFoundError } from '../domain-errors.js'
 import { redactPiiAndNames } from '../privacy/redact-pii.js'
 import { staffCaseFacts } from './case-facts.js'
+import { auditStaffAction } from './staff-audit.js'
 import { staffTranslate } from './staff-text.js'
 import { subscribedUnitIds } from './subscriptions.js'
 
@@ -31,6 +32,7 @@ export async function acknowledgeByStaff(tx: Tx, code: string, ctx: StaffContext
     return { outcome: 'cannot', code: kase.code, status: staffTranslate(ctx.locale, `caseStatus.${kase.status}`) }
   }
   await transitionCase(tx, { code: kase.code, to: 'acknowledged', actor: `staff:${ctx.contactId}`, scope: null, now: ctx.now })
+  await auditStaffAction(tx, { contactId: ctx.contactId, action: 'transition', entity: 'case', entityId: kase.code, details: { from: kase.status, to: 'acknowledged' }, at: ctx.now })
   return { outcome: 'ok', code: kase.code }
 }
 
@@ -40,6 +42,7 @@ export async function summarizeForStaff(tx: Tx, code: string, ctx: StaffContext)
   if (typeof kase === 'string') return { outcome: kase, code }
   const facts = await staffCaseFacts(tx, kase.id)
   if (!facts) return { outcome: 'notYours', code }
+  await auditStaffAction(tx, { contactId: ctx.contactId, action: 'read', entity: 'case', entityId: facts.code, at: ctx.now })
   return {
     outcome: 'ok',
     code: facts.code,

@@ -168,6 +168,37 @@ describe.each(databaseKinds)('staff in the web chat on %s', (kind) => {
     expect(await delivered('citizen-marta')).toContain('¿Se resolvió su problema?')
   })
 
+  it('lists staff links, revokes them within the token\'s units, and keeps chat actions in the audit log', async () => {
+    const staff = webchatConversation(composed.app, 'staff-beto')
+    await staff.say(`vincular ${await linkCode([norOccidente])}`)
+    const { code } = await fileComplaint('citizen-audit')
+    await staff.say(`acuso ${code}`)
+    await staff.say(`caso ${code}`)
+
+    const links = (await (await api(adminToken, 'GET', `/api/v1/staff/links?unitId=${norOccidente}`)).json()) as { items: { contactId: string; unitId: string }[] }
+    expect(links.items.length).toBeGreaterThanOrEqual(2)
+    const beto = links.items[0]
+    if (!beto) throw new Error('no link listed')
+    expect(JSON.stringify(links)).not.toContain(webchatSecret('staff-beto'))
+
+    // the chat's link code, acknowledgement and reading are audited under staff:<contactId>
+    const audit = (await (await api(adminToken, 'GET', `/api/v1/audit?actor=staff:${beto.contactId}`)).json()) as { items: { action: string; entityId: string }[] }
+    expect(audit.items.map((entry) => entry.action).sort()).toEqual(['link', 'read', 'transition'])
+    // the actor filter is a prefix: every staff action
+    const anyStaff = (await (await api(adminToken, 'GET', '/api/v1/audit?actor=staff:')).json()) as { items: unknown[] }
+    expect(anyStaff.items.length).toBeGreaterThanOrEqual(3)
+
+    const ixilToken = (await createToken(database.db, { name: 'das-ixil-links', role: 'institution', unitIds: [await unitId(database, 'MSPAS-DAS-IXIL')] })).token
+    expect((await api(ixilToken, 'DELETE', `/api/v1/staff/links/${beto.contactId}`)).status).toBe(404)
+    // an Ixil token sees Ixil's chats only
+    const ixilLinks = ((await (await api(ixilToken, 'GET', '/api/v1/staff/links')).json()) as { items: { contactId: string; unitId: string }[] }).items
+    expect(ixilLinks.some((link) => link.contactId === beto.contactId || link.unitId === norOccidente)).toBe(false)
+    const revoked = await api(adminToken, 'DELETE', `/api/v1/staff/links/${beto.contactId}?unitId=${norOccidente}`)
+    expect(revoked.status).toBe(200)
+    await staff.say(`caso ${code}`)
+    expect(staff.text()).toContain('no está vinculado')
+  })
+
   it('refuses link codes for units outside an institution token, and to other roles', async () => {
     const ixil = await unitId(database, 'MSPAS-DAS-IXIL')
     const institution = (await createToken(database.db, { name: 'das', role: 'institution', unitIds: [norOccidente] })).token
