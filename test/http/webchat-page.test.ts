@@ -170,8 +170,10 @@ describe.each(databaseKinds)('the web chat page in a browser (%s)', (kind) => {
     expect(posts.every((body) => body.kiosk === true)).toBe(true)
     expect(await storedText(page)).toBe('{}{}')
 
-    // "Nueva conversación" at a kiosk wipes the screen, the field and the conversation id
+    // "Nueva conversación" at a kiosk, once confirmed (a complaint was begun), wipes the screen,
+    // the field and the conversation id
     await page.getByTestId('new-conversation').click()
+    await page.getByTestId('leave-yes').click()
     await expect.poll(() => chat.botTexts()).toEqual(greeting)
     expect(await chat.userTexts()).toEqual([])
     expect(await page.getByTestId('input').inputValue()).toBe('')

@@ -15,7 +15,8 @@
   var KEY_HISTORY = 'dialogo.history' // sessionStorage: what this tab showed
   var KEY_OUTBOX = 'dialogo.outbox' // sessionStorage: typed messages not yet accepted by the server
   var KEY_DRAFT = 'dialogo.draft' // sessionStorage: the text field, so a reload does not lose it
-  var STORED_KEYS = [KEY_CONVERSATION, KEY_HISTORY, KEY_OUTBOX, KEY_DRAFT]
+  var KEY_LANG = 'dialogo.language' // sessionStorage: the conversation's language, once it changed
+  var STORED_KEYS = [KEY_CONVERSATION, KEY_HISTORY, KEY_OUTBOX, KEY_DRAFT, KEY_LANG]
   var KIOSK_END_SECONDS = 20 // after a flow's last message: time to read the tracking code
   var KIOSK_WARN_SECONDS = 30 // the end of the idle time is counted down this long
   var DEFAULT_IDLE_MINUTES = 3
@@ -47,8 +48,25 @@
       reconnecting: 'reconectando…',
       failed: 'No pudimos procesar su mensaje (error {n}).',
       flood: 'Está enviando mensajes muy rápido. Espere un momento y vuelva a intentarlo.',
-      fileTooLarge: 'Ese archivo es muy grande (máximo 10 MB).',
+      fileTooLarge: 'Ese archivo pesa {n}: es muy grande. El máximo es 10 MB; pruebe con una foto en lugar de un video, o una foto más pequeña.',
+      fileKind: 'No puedo guardar archivos de ese tipo ({n}). Envíe una foto, un audio, un video, un PDF o un documento de texto u hoja de cálculo.',
       fileUnreadable: 'No pude leer ese archivo.',
+      skipAttach: 'Seguir sin adjuntar',
+      skipWord: 'omitir',
+      previewTitle: '¿Envío este archivo?',
+      sendFile: 'Enviar archivo',
+      cancel: 'Cancelar',
+      attached: '📎 {n}',
+      codeLabel: 'Su código',
+      codeHint: 'Anótelo o tómele una foto: lo necesita para consultar su caso.',
+      copy: 'Copiar código',
+      copied: 'Código copiado',
+      quickStatus: 'Consultar mi caso',
+      quickMenu: 'Menú',
+      leaveTitle: '¿Deja su queja sin enviar?',
+      leaveText: 'Lo que escribió hasta ahora no se enviará.',
+      leaveYes: 'Sí, dejarla',
+      leaveNo: 'No, seguir con la queja',
       locationFailed: 'No pude leer su ubicación. Puede escribir o elegir el departamento.',
       endTitle: 'Conversación terminada',
       endText: 'Para proteger sus datos, esta pantalla se borrará para la siguiente persona en {n} s.',
@@ -80,8 +98,25 @@
       reconnecting: 'reconnecting…',
       failed: 'We could not process your message (error {n}).',
       flood: 'You are sending messages very quickly. Please wait a moment and try again.',
-      fileTooLarge: 'That file is too large (10 MB at most).',
+      fileTooLarge: 'That file is {n}: too large. The limit is 10 MB; try a photo instead of a video, or a smaller photo.',
+      fileKind: 'I cannot keep files of that kind ({n}). Send a photo, a recording, a video, a PDF or a text or spreadsheet document.',
       fileUnreadable: 'I could not read that file.',
+      skipAttach: 'Continue without a file',
+      skipWord: 'skip',
+      previewTitle: 'Send this file?',
+      sendFile: 'Send file',
+      cancel: 'Cancel',
+      attached: '📎 {n}',
+      codeLabel: 'Your code',
+      codeHint: 'Write it down or take a photo of it: you need it to check on your case.',
+      copy: 'Copy code',
+      copied: 'Code copied',
+      quickStatus: 'Check my case',
+      quickMenu: 'Menu',
+      leaveTitle: 'Leave your complaint unsent?',
+      leaveText: 'What you wrote so far will not be sent.',
+      leaveYes: 'Yes, leave it',
+      leaveNo: 'No, keep going',
       locationFailed: 'I could not read your location. You can type or choose the department.',
       endTitle: 'Conversation finished',
       endText: 'To protect your data, this screen will be cleared for the next person in {n} s.',
@@ -95,6 +130,20 @@
     var wanted = (navigator.languages && navigator.languages[0]) || navigator.language || 'es'
     return String(wanted).toLowerCase().indexOf('en') === 0 ? 'en' : 'es'
   })()
+  // The conversation's language can change ("idioma", the menu): the page follows it. The server's
+  // answers do not name their language, so the page knows it by the sentences that follow a change
+  // (the confirmation, then the menu's question); a `locale` in the answer, when sent, wins.
+  var LANGUAGE_MARKS = {
+    es: ['Listo, desde ahora le escribo en español.', '¿Qué desea hacer?'],
+    en: ["Done, from now on I'll write to you in English.", 'What would you like to do?'],
+  }
+  function languageOf(text) {
+    for (var lang in LANGUAGE_MARKS) {
+      if (LANGUAGE_MARKS[lang].some(function (mark) { return text.indexOf(mark) >= 0 })) return lang
+    }
+    return null
+  }
+  var BROWSER_LANG = LANG
   function t(key, n) {
     var text = TEXTS[LANG][key]
     return n === undefined ? text : text.replace('{n}', String(n))
@@ -124,14 +173,17 @@
   var finishButton = document.getElementById('countdown-finish')
   var keepButton = document.getElementById('countdown-keep')
 
-  document.documentElement.lang = LANG
-  document.title = t('title')
-  Array.prototype.forEach.call(document.querySelectorAll('[data-text]'), function (node) {
-    node.textContent = t(node.dataset.text)
-  })
-  Array.prototype.forEach.call(document.querySelectorAll('[data-label]'), function (node) {
-    node.setAttribute('aria-label', t(node.dataset.label))
-  })
+  function applyWords() {
+    document.documentElement.lang = LANG
+    document.title = t('title')
+    Array.prototype.forEach.call(document.querySelectorAll('[data-text]'), function (node) {
+      node.textContent = t(node.dataset.text)
+    })
+    Array.prototype.forEach.call(document.querySelectorAll('[data-label]'), function (node) {
+      node.setAttribute('aria-label', t(node.dataset.label))
+    })
+  }
+  applyWords()
   document.getElementById('kiosk-badge').hidden = !KIOSK
 
   // ------------------------------------------------------------ storage
@@ -212,6 +264,32 @@
     return node
   }
 
+  // A tracking code: five and five letters of Crockford's alphabet, or the older four and four.
+  var CODE_PATTERN = /\b(?:[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}|[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4})\b/
+  // The bot says "también puede escribir el número" (or asks for numbers): then the buttons show them.
+  var MENTIONS_NUMBERS = /n[úu]mero|number/i
+
+  function trackingCodeIn(text) {
+    var found = CODE_PATTERN.exec(text)
+    return found ? found[0] : null
+  }
+
+  // The message that gives a tracking code shows it large, with a copy button and a hint to keep it.
+  function renderCode(wrap, code) {
+    var box = el('div', 'code-box')
+    box.appendChild(el('span', 'code-label', t('codeLabel')))
+    var value = el('strong', 'code-value', code)
+    value.dataset.testid = 'tracking-code'
+    box.appendChild(value)
+    var copy = el('button', 'secondary copy', t('copy'))
+    copy.type = 'button'
+    copy.dataset.testid = 'copy-code'
+    copy.addEventListener('click', function () { copyCode(code, copy, value) })
+    box.appendChild(copy)
+    box.appendChild(el('span', 'code-hint', t('codeHint')))
+    wrap.appendChild(box)
+  }
+
   function render(entry, index) {
     var wrap = el('div', 'msg msg-' + entry.who)
     wrap.dataset.entry = String(index)
@@ -229,14 +307,30 @@
       updateUserState(wrap, entry.state)
     }
 
-    // A question that takes evidence gets a button that attaches a file (or takes a photo).
+    var code = entry.who === 'bot' && entry.code ? entry.code : null
+    if (code) renderCode(wrap, code)
+
+    // A question that takes evidence gets a button that attaches a file (or takes a photo), and
+    // one that goes on without (the question is optional).
     if (entry.who === 'bot' && entry.expects === 'media' && window.FileReader) {
-      var attach = el('div', 'choices')
+      var attach = el('div', 'choices attach-choices')
+      attach.setAttribute('role', 'group')
+      attach.setAttribute('aria-label', t('options'))
       var pick = el('button', 'choice attach', t('attach'))
       pick.type = 'button'
       pick.dataset.testid = 'attach'
       pick.addEventListener('click', function () { onAttach(index) })
       attach.appendChild(pick)
+      var skip = el('button', 'choice skip', t('skipAttach'))
+      skip.type = 'button'
+      skip.dataset.testid = 'skip-attach'
+      skip.addEventListener('click', function () {
+        if (activeAttachIndex() !== index) return
+        focusChoicesNext = true
+        enqueue({ text: t('skipWord') }, t('skipAttach'))
+        focusChoicesNext = true
+      })
+      attach.appendChild(skip)
       wrap.appendChild(attach)
     }
 
@@ -244,8 +338,9 @@
       var group = el('div', 'choices')
       group.setAttribute('role', 'group')
       group.setAttribute('aria-label', t('options'))
-      entry.choices.forEach(function (choice) {
-        var button = el('button', 'choice', choice.label)
+      var numbered = MENTIONS_NUMBERS.test(entry.text) && entry.choices.length > 2
+      entry.choices.forEach(function (choice, n) {
+        var button = el('button', 'choice', numbered ? (n + 1) + '. ' + choice.label : choice.label)
         button.type = 'button'
         button.dataset.testid = 'choice'
         button.addEventListener('click', function () { onChoice(index, choice) })
@@ -261,7 +356,69 @@
       }
       wrap.appendChild(group)
     }
+
+    // After a conversation ends with nothing to choose: what people usually do next.
+    if (entry.who === 'bot' && entry.ends && !(entry.choices && entry.choices.length)) {
+      var quick = el('div', 'choices quick-actions')
+      quick.setAttribute('role', 'group')
+      quick.setAttribute('aria-label', t('options'))
+      var lastCode = entry.code || codeBefore(index)
+      var status = el('button', 'choice quick', t('quickStatus'))
+      status.type = 'button'
+      status.dataset.testid = 'quick-status'
+      status.addEventListener('click', function () {
+        if (activeQuickIndex() !== index) return
+        enqueue({ text: lastCode ? 'estado ' + lastCode : 'estado' }, t('quickStatus'))
+        focusChoicesNext = true
+      })
+      var menu = el('button', 'choice quick', t('quickMenu'))
+      menu.type = 'button'
+      menu.dataset.testid = 'quick-menu'
+      menu.addEventListener('click', function () {
+        if (activeQuickIndex() !== index) return
+        enqueue({ text: 'menu' }, t('quickMenu'))
+        focusChoicesNext = true
+      })
+      quick.appendChild(status)
+      quick.appendChild(menu)
+      wrap.appendChild(quick)
+    }
     log.appendChild(wrap)
+  }
+
+  function codeKnown(code) {
+    return history.some(function (e) { return e.code === code || (e.who === 'user' && e.text.toUpperCase().indexOf(code) >= 0) })
+  }
+
+  // The tracking code given earlier in the same run of replies (the thanks comes after it).
+  function codeBefore(index) {
+    for (var i = index; i >= 0; i--) {
+      if (history[i].who !== 'bot') return null
+      if (history[i].code) return history[i].code
+    }
+    return null
+  }
+
+  function copyCode(code, button, value) {
+    function done() {
+      button.textContent = t('copied')
+      setTimeout(function () { button.textContent = t('copy') }, 3000)
+    }
+    // the clipboard API needs a secure context; a kiosk on plain http selects the code instead
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(code).then(done, function () { selectText(value) })
+      return
+    }
+    selectText(value)
+    try { if (document.execCommand('copy')) done() } catch (e) { /* selected: the citizen can copy it */ }
+  }
+
+  function selectText(node) {
+    var range = document.createRange()
+    range.selectNodeContents(node)
+    var selection = window.getSelection()
+    selection.removeAllRanges()
+    selection.addRange(range)
   }
 
   function updateUserState(wrap, state) {
@@ -272,23 +429,45 @@
   }
 
   // Only the latest set of choices is live, and only until the citizen answers (by button or
-  // by typing): an old menu pressed late would answer a question that is no longer asked.
+  // by typing): an old menu pressed late would answer a question that is no longer asked. A message
+  // that did not go through answered nothing, so the question stays live.
+  function answeredAfter(i) {
+    return history[i].who === 'user' && history[i].state !== 'failed'
+  }
   function activeChoicesIndex() {
     for (var i = history.length - 1; i >= 0; i--) {
-      if (history[i].who === 'user') return -1
+      if (answeredAfter(i)) return -1
       if (history[i].who === 'bot' && history[i].choices && history[i].choices.length) return i
     }
     return -1
   }
 
+  // The quick actions of a conversation's last message, until the citizen writes again.
+  function activeQuickIndex() {
+    for (var i = history.length - 1; i >= 0; i--) {
+      if (answeredAfter(i)) return -1
+      if (history[i].who === 'bot') return history[i].ends ? i : -1
+    }
+    return -1
+  }
+
+  // Answered questions fold to the answer the citizen gave (their bubble says it): the buttons of
+  // 22 departments must not push the current question out of sight. Only the live group shows.
   function refreshChoices() {
     var active = activeChoicesIndex()
-    var buttons = log.querySelectorAll('button.choice')
-    for (var i = 0; i < buttons.length; i++) {
-      var wrap = buttons[i].closest('.msg')
-      buttons[i].disabled = Number(wrap.dataset.entry) !== active
+    var attachActive = activeAttachIndex()
+    var quickActive = activeQuickIndex()
+    var groups = log.querySelectorAll('.choices')
+    for (var i = 0; i < groups.length; i++) {
+      var entry = Number(groups[i].closest('.msg').dataset.entry)
+      var live = groups[i].classList.contains('attach-choices') ? entry === attachActive
+        : groups[i].classList.contains('quick-actions') ? entry === quickActive
+          : entry === active
+      groups[i].hidden = !live
+      var buttons = groups[i].querySelectorAll('button')
+      for (var j = 0; j < buttons.length; j++) buttons[j].disabled = !live
     }
-    return active
+    return active >= 0 ? active : attachActive >= 0 ? attachActive : quickActive
   }
 
   // The last question says what it expects; a numeric keyboard helps on phones.
@@ -301,8 +480,14 @@
     }
   }
 
+  // The newest message in sight; when it is taller than the log (a long list of options), its
+  // start: the question and its first buttons matter more than the last ones.
   function scrollToEnd() {
     log.scrollTop = log.scrollHeight
+    var last = log.lastElementChild
+    if (last && last.offsetHeight > log.clientHeight) {
+      log.scrollTop += last.getBoundingClientRect().top - log.getBoundingClientRect().top - 8
+    }
   }
 
   function add(entry) {
@@ -329,14 +514,34 @@
 
   function addBotReplies(replies) {
     if (!replies.length) return
+    var lang = null
+    // a code is shown large once, where a conversation ends by giving it (the complaint's receipt);
+    // not in the help's example, nor again when the citizen asks about a code they typed
+    var ending = replies.some(function (r) { return r.ends })
     replies.forEach(function (r) {
-      add({ who: 'bot', text: r.text, choices: r.choices, expects: r.expects })
+      var entry = { who: 'bot', text: r.text, choices: r.choices, expects: r.expects }
+      var code = ending ? trackingCodeIn(r.text) : null
+      if (code && !codeKnown(code)) entry.code = code
+      if (r.ends) entry.ends = true
+      lang = r.locale || languageOf(r.text) || lang
+      add(entry)
     })
+    if (lang && lang !== LANG && TEXTS[lang]) setLanguage(lang)
     afterAdd()
     // a flow's last message (the thanks after a complaint): the kiosk starts over soon
     var ended = replies.some(function (r) { return r.ends })
     if (KIOSK && ended) showCountdown('end', KIOSK_END_SECONDS)
     else restartIdle()
+  }
+
+  // Puts the page's own words in the conversation's language; the log is drawn again so its
+  // screen-reader labels ("Usted dice:") and buttons follow too.
+  function setLanguage(lang) {
+    LANG = lang
+    save('sessionStorage', KEY_LANG, { conversationId: conversationId, lang: lang })
+    applyWords()
+    log.textContent = ''
+    history.forEach(render)
   }
 
   function addNote(text) {
@@ -376,6 +581,7 @@
         if (choices.length) reply.choices = choices
         if (typeof r.expects === 'string') reply.expects = r.expects
         if (r.ends === true) reply.ends = true
+        if (r.locale === 'es' || r.locale === 'en') reply.locale = r.locale
         return reply
       })
   }
@@ -567,32 +773,104 @@
   // The last bot message that asks for evidence, or -1 once the citizen has answered it.
   function activeAttachIndex() {
     for (var i = history.length - 1; i >= 0; i--) {
-      if (history[i].who === 'user') return -1
+      if (answeredAfter(i)) return -1
       if (history[i].who === 'bot' && history[i].expects === 'media') return i
     }
     return -1
   }
 
+  // The files the server keeps (src/media/media-types.ts): refused here too, so the citizen learns
+  // it before a long upload, in words, rather than after.
+  var KEPT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/tiff', 'image/avif', 'application/pdf',
+    'text/plain', 'application/msword', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    'application/vnd.ms-excel', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    'application/vnd.oasis.opendocument.text', 'application/vnd.oasis.opendocument.spreadsheet']
+  function isKept(type) {
+    return KEPT_TYPES.indexOf(type) >= 0 || /^(audio|video)\/./.test(type)
+  }
+
+  function sizeText(bytes) {
+    return bytes >= 1024 * 1024 ? (bytes / (1024 * 1024)).toFixed(1) + ' MB' : Math.max(1, Math.round(bytes / 1024)) + ' KB'
+  }
+
+  var picker = document.getElementById('file-picker')
+  var previewEl = document.getElementById('attach-preview')
+  var previewImage = document.getElementById('attach-preview-image')
+  var previewName = document.getElementById('attach-preview-name')
+  var previewSend = document.getElementById('attach-send')
+  var previewCancel = document.getElementById('attach-cancel')
+  var pickingFor = -1
+  var picked = null // { index, file } while the preview waits for "Enviar archivo"
+
   function onAttach(index) {
     if (activeAttachIndex() !== index) return
-    var picker = document.createElement('input')
-    picker.type = 'file'
-    picker.accept = 'image/*,audio/*,video/*,application/pdf'
-    picker.addEventListener('change', function () {
-      var file = picker.files && picker.files[0]
-      if (!file) return
-      if (file.size > MAX_FILE_BYTES) { addNote(t('fileTooLarge')); return }
-      var reader = new FileReader()
-      reader.onload = function () {
-        var data = String(reader.result)
-        var media = { mimeType: file.type || 'application/octet-stream', dataBase64: data.slice(data.indexOf(',') + 1) }
-        enqueue({ media: media }, '📎 ' + file.name)
-      }
-      reader.onerror = function () { addNote(t('fileUnreadable')) }
-      reader.readAsDataURL(file)
-    })
+    pickingFor = index
+    picker.value = ''
     picker.click()
   }
+
+  picker.addEventListener('change', function () {
+    var file = picker.files && picker.files[0]
+    if (!file || activeAttachIndex() !== pickingFor) return
+    var type = (file.type || '').toLowerCase()
+    if (!isKept(type)) { addNote(t('fileKind', type || file.name)); return }
+    if (file.size > MAX_FILE_BYTES) { addNote(t('fileTooLarge', sizeText(file.size))); return }
+    showPreview(pickingFor, file)
+  })
+
+  function showPreview(index, file) {
+    picked = { index: index, file: file }
+    previewName.textContent = file.name + ' (' + sizeText(file.size) + ')'
+    previewImage.hidden = true
+    // drawn from the file's bytes: an <img> of a blob: URL is refused under default-src 'self'
+    if (/^image\//.test(file.type) && window.createImageBitmap) {
+      createImageBitmap(file).then(function (bitmap) {
+        if (!picked || picked.file !== file) return
+        var scale = Math.min(1, 160 / Math.max(bitmap.width, bitmap.height))
+        previewImage.width = Math.max(1, Math.round(bitmap.width * scale))
+        previewImage.height = Math.max(1, Math.round(bitmap.height * scale))
+        previewImage.getContext('2d').drawImage(bitmap, 0, 0, previewImage.width, previewImage.height)
+        previewImage.setAttribute('aria-label', file.name)
+        previewImage.setAttribute('role', 'img')
+        previewImage.hidden = false
+        scrollToEnd()
+      }, function () { /* not a picture the browser can draw: the name is enough */ })
+    }
+    previewEl.hidden = false
+    scrollToEnd()
+    previewSend.focus()
+  }
+
+  function hidePreview() {
+    picked = null
+    previewEl.hidden = true
+    previewName.textContent = ''
+  }
+
+  previewCancel.addEventListener('click', function () {
+    var index = picked ? picked.index : -1
+    hidePreview()
+    var pick = log.querySelector('[data-entry="' + index + '"] button.attach')
+    if (pick && !pick.disabled) pick.focus()
+  })
+
+  previewSend.addEventListener('click', function () {
+    if (!picked) return
+    var file = picked.file
+    var index = picked.index
+    hidePreview()
+    if (activeAttachIndex() !== index) return
+    var reader = new FileReader()
+    reader.onload = function () {
+      var data = String(reader.result)
+      var media = { mimeType: file.type || 'application/octet-stream', dataBase64: data.slice(data.indexOf(',') + 1) }
+      focusChoicesNext = true
+      enqueue({ media: media }, t('attached', file.name))
+      focusChoicesNext = true
+    }
+    reader.onerror = function () { addNote(t('fileUnreadable')) }
+    reader.readAsDataURL(file)
+  })
 
   function onShareLocation(index) {
     if (activeChoicesIndex() !== index) return
@@ -631,6 +909,8 @@
     if (wake) wake()
     clearTimeout(pollTimer)
     hideCountdown()
+    hidePreview()
+    if (leaveDialog.open) leaveDialog.close()
     clearTimeout(idleTimer)
     floodNoted = false
     forgetStored()
@@ -648,7 +928,29 @@
     start()
   }
 
-  newButton.addEventListener('click', startOver)
+  // A conversation half done (the citizen answered something and the bot has not said its last
+  // word) is not thrown away on one tap: the page asks first.
+  function halfDone() {
+    for (var i = history.length - 1; i >= 0; i--) {
+      if (history[i].who === 'bot' && history[i].ends) return false
+      if (history[i].who === 'user') return true
+    }
+    return false
+  }
+  var leaveDialog = document.getElementById('leave-dialog')
+  newButton.addEventListener('click', function () {
+    if (!halfDone() || typeof leaveDialog.showModal !== 'function') { startOver(); return }
+    leaveDialog.showModal()
+    document.getElementById('leave-no').focus()
+  })
+  document.getElementById('leave-yes').addEventListener('click', function () {
+    leaveDialog.close()
+    startOver()
+  })
+  document.getElementById('leave-no').addEventListener('click', function () {
+    leaveDialog.close()
+    input.focus()
+  })
 
   // ------------------------------------------------------------ kiosk countdowns
   function announce(text) {
@@ -756,6 +1058,10 @@
     outbox = same(storedOutbox) && Array.isArray(storedOutbox.items) ? storedOutbox.items : []
     var draft = load('sessionStorage', KEY_DRAFT)
     input.value = typeof draft === 'string' ? draft : ''
+
+    var storedLang = load('sessionStorage', KEY_LANG)
+    var lang = same(storedLang) && TEXTS[storedLang.lang] ? storedLang.lang : BROWSER_LANG
+    if (lang !== LANG) { LANG = lang; applyWords() }
 
     history.forEach(render)
     refreshChoices()
