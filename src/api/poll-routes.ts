@@ -9,6 +9,7 @@ import { pollResults } from '../polls/poll-results.js'
 import { closePollNow, createPoll, getPoll, listPolls, replacePoll, type Poll } from '../polls/poll-store.js'
 import { type CsvResults, resultsCsv } from '../polls/results-csv.js'
 import { audienceInScope, pollInScope, requireAudienceInScope } from '../polls/poll-scope.js'
+import { cancelPoll, copyPoll, openPollNow } from '../polls/poll-lifecycle.js'
 import type { Context } from 'hono'
 import type { AppEnv } from './app-env.js'
 import { recordAudit } from './audit.js'
@@ -23,6 +24,15 @@ export const ResultsQuerySchema = z.object({
   /** language of question and option labels (default Spanish) */
   locale: z.string().regex(/^[a-z]{2}$/).optional(),
 })
+
+/** an ISO 8601 instant with its offset */
+const Instant = z.iso.datetime({ offset: true }).transform((text) => new Date(text))
+
+/** The new window of a copied poll. */
+export const CopyPollSchema = z
+  .object({ opensAt: Instant, closesAt: Instant, remindAt: Instant.optional() })
+  .refine((w) => w.closesAt > w.opensAt, { message: 'closesAt must be after opensAt', path: ['closesAt'] })
+  .refine((w) => w.remindAt === undefined || (w.remindAt > w.opensAt && w.remindAt < w.closesAt), { message: 'remindAt must fall between opensAt and closesAt', path: ['remindAt'] })
 
 const ProgressSchema = z.object({
   status: z.string(),
@@ -48,6 +58,9 @@ export const pollOperations: Operation[] = [
   { method: 'get', path: '/api/v1/polls/{id}', summary: 'One poll', tag, roles: ['admin', 'facilitator'], params: IdParamSchema },
   { method: 'put', path: '/api/v1/polls/{id}', summary: 'Replace a poll before it opens', tag, roles: ['admin', 'facilitator'], params: IdParamSchema, body: PollDefinitionSchema },
   { method: 'post', path: '/api/v1/polls/{id}/close', summary: 'Close a poll now; results go out as at its closing time', tag, roles: ['admin', 'facilitator'], params: IdParamSchema },
+  { method: 'post', path: '/api/v1/polls/{id}/open', summary: 'Open a scheduled poll now; invitations go out from the next minute', tag, roles: ['admin', 'facilitator'], params: IdParamSchema },
+  { method: 'delete', path: '/api/v1/polls/{id}', summary: 'Cancel a poll that has not opened (an open one is closed instead)', tag, roles: ['admin', 'facilitator'], params: IdParamSchema, status: 204 },
+  { method: 'post', path: '/api/v1/polls/{id}/copy', summary: 'A new scheduled poll with the same questions and audience, in a new window', tag, roles: ['admin', 'facilitator'], params: IdParamSchema, body: CopyPollSchema, status: 201 },
   { method: 'get', path: '/api/v1/polls/{id}/progress', summary: 'Delivery progress: invited, delivered, failed, started, completed', tag, roles: ['admin', 'facilitator'], params: IdParamSchema, response: ProgressSchema },
   {
     method: 'get',
@@ -140,6 +153,35 @@ export function createPollRoutes(options: { minCell?: number } = {}) {
         return closed
       })
       return c.json(view(poll))
+    })
+    .post('/:id/open', validate('param', IdParamSchema), async (c) => {
+      const { id } = c.req.valid('param')
+      pollInScope(await getPoll(c.var.db, id), pollScopeOf(c.var.actor))
+      const poll = await c.var.db.transaction(async (tx) => {
+        const opened = await openPollNow(tx, id, c.var.now())
+        await recordAudit(tx, { actor: c.var.actor, action: 'open', entity: 'poll', entityId: id })
+        return opened
+      })
+      return c.json(view(poll))
+    })
+    .delete('/:id', validate('param', IdParamSchema), async (c) => {
+      const { id } = c.req.valid('param')
+      pollInScope(await getPoll(c.var.db, id), pollScopeOf(c.var.actor))
+      await c.var.db.transaction(async (tx) => {
+        await cancelPoll(tx, id)
+        await recordAudit(tx, { actor: c.var.actor, action: 'cancel', entity: 'poll', entityId: id })
+      })
+      return c.body(null, 204)
+    })
+    .post('/:id/copy', validate('param', IdParamSchema), validate('json', CopyPollSchema), async (c) => {
+      const { id } = c.req.valid('param')
+      pollInScope(await getPoll(c.var.db, id), pollScopeOf(c.var.actor))
+      const poll = await c.var.db.transaction(async (tx) => {
+        const copied = await copyPoll(tx, id, c.req.valid('json'), c.var.now())
+        await recordAudit(tx, { actor: c.var.actor, action: 'copy', entity: 'poll', entityId: copied.id, details: { from: id } })
+        return copied
+      })
+      return c.json(view(poll), 201)
     })
     .get('/:id/progress', validate('param', IdParamSchema), async (c) => {
       const { id } = c.req.valid('param')

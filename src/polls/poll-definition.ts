@@ -58,6 +58,10 @@ export const PollDefinitionSchema = z
     /** when those who have not finished are reminded; none when left out */
     remindAt: InstantSchema.optional(),
     resultsVisibility: z.enum(RESULTS_VISIBILITIES),
+    /** close as soon as every member still in the audience has answered everything */
+    closeWhenComplete: z.boolean().optional(),
+    /** respondents needed for the mesa to take the result as valid; the results say whether it was reached */
+    quorum: z.number().int().min(1).max(1_000_000).optional(),
   })
   .superRefine((poll, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message })

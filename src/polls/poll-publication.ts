@@ -51,6 +51,7 @@ export type PublishedResults = PublishedSlice & {
   minCell: number
   publishedAt: Date
   byMunicipality?: (PublishedSlice & { municipalityCode: string | null })[]
+  quorum?: { required: number; reached: boolean | null }
 }
 
 export type PublishedOptions = { locale?: string; minCell?: number; now: Date }
@@ -77,6 +78,7 @@ export async function publishedResults(db: DbOrTx, pollId: string, options: Publ
     publishedAt: publication.publishedAt,
     ...slice(publication.total),
   }
+  if (publication.quorum) results.quorum = publication.quorum
   if (publication.byMunicipality) results.byMunicipality = publication.byMunicipality.map((s) => ({ ...slice(s), municipalityCode: s.municipalityCode ?? null }))
   return results
 }

@@ -23,6 +23,8 @@ export type PollResults = ResultsSlice & {
   closesAt: Date
   /** present when the audience spans several municipalities */
   byMunicipality?: (ResultsSlice & { municipalityCode: string | null })[]
+  /** present when the poll set one: respondents needed, and whether as many answered */
+  quorum?: { required: number; reached: boolean }
 }
 
 export type ResultsOptions = { locale?: string; withTexts: boolean }
@@ -76,6 +78,8 @@ export async function pollResults(db: DbOrTx, pollId: string, options: ResultsOp
     closesAt: poll.definition.closesAt,
     ...slice(undefined),
   }
+  const { quorum } = poll.definition
+  if (quorum !== undefined) results.quorum = { required: quorum, reached: results.respondents >= quorum }
   if (municipalities.length > 1) results.byMunicipality = municipalities.map((code) => ({ municipalityCode: code, ...slice(code) }))
   return results
 }

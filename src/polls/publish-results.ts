@@ -44,6 +44,8 @@ export const PollPublicationSchema = z.object({
   minCell: z.number().int(),
   total: StoredSliceSchema,
   byMunicipality: z.array(StoredSliceSchema).optional(),
+  /** `reached` is null where saying it would bound a withheld count of respondents */
+  quorum: z.object({ required: z.number().int(), reached: z.boolean().nullable() }).optional(),
 })
 export type PollPublication = z.infer<typeof PollPublicationSchema>
 export type StoredSlice = z.infer<typeof StoredSliceSchema>
@@ -94,7 +96,12 @@ export function publishResults(exact: PollResults, k: number, now: Date): z.inpu
     mark === 'shown'
       ? { invited: slice.invited, respondents: slice.respondents, completed: slice.completed, responseRate: slice.responseRate, withheld: false, questions }
       : { invited: slice.invited, respondents: show(slice.respondents, mark, k), withheld: true, questions: [] }
-  const publication = { publishedAt: now.toISOString(), minCell: k, total: sliceOut(exact, totalMark, totalQuestions) }
+  const quorum = exact.quorum && {
+    required: exact.quorum.required,
+    // with fewer than k respondents, "reached" would say there were at least `required`
+    reached: totalMark === 'shown' || exact.quorum.required >= k ? exact.quorum.reached : null,
+  }
+  const publication = { publishedAt: now.toISOString(), minCell: k, total: sliceOut(exact, totalMark, totalQuestions), ...(quorum ? { quorum } : {}) }
   if (!exact.byMunicipality) return publication
   return {
     ...publication,

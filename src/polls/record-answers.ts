@@ -7,6 +7,7 @@ import { answerSchema } from './answer-schema.js'
 import { localized } from './poll-definition.js'
 import { pollFromRow } from './poll-store.js'
 import { otherPendingPolls } from './poll-queue.js'
+import { closeIfComplete } from './poll-lifecycle.js'
 
 /**
  * Where a member stands in a poll, as the poll flow reads it: `next` is the first question they
@@ -88,6 +89,8 @@ export async function recordAnswers(db: DbOrTx, input: RecordAnswersInput): Prom
       .update(pollInvitations)
       .set({ startedAt: invitation.startedAt ?? now, completedAt: open.length === 0 ? now : null })
       .where(and(eq(pollInvitations.pollId, pollId), eq(pollInvitations.contactId, contactId)))
+    // the last member's last answer may be the poll's last: then it need not wait for closesAt
+    if (open.length === 0) await closeIfComplete(db, pollId, now)
   }
   const [waiting] = await db
     .select({ n: count() })

@@ -14,6 +14,9 @@ export function resultsMessage(results: PublishedResults, t: Translate, locale: 
   for (const question of results.questions) {
     lines.push('', question.text, ...questionLines(question, t, locale, k, percent, decimal))
   }
+  if (results.quorum && results.quorum.reached !== null) {
+    lines.push('', t(locale, results.quorum.reached ? 'polls.results.quorumReached' : 'polls.results.quorumMissed', { required: results.quorum.required }))
+  }
   if (results.questions.some((q) => q.withheld || (q.options ?? []).some((o) => typeof o.count !== 'number'))) lines.push('', t(locale, 'polls.results.withheldNote', { k }))
   return lines.join('\n')
 }
