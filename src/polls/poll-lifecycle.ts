@@ -44,12 +44,12 @@ export type CopyWindow = { opensAt: Date; closesAt: Date; remindAt?: Date | unde
 /** A new scheduled poll with the questions and audience of another (any status), in a new window. */
 export async function copyPoll(db: DbOrTx, id: string, window: CopyWindow, now: Date): Promise<Poll> {
   const source = await getPoll(db, id)
-  const { remindAt: _old, ...rest } = source.definition
+  // the old reminder belongs to the old window
   const definition = PollDefinitionSchema.parse({
-    ...rest,
+    ...source.definition,
     opensAt: window.opensAt.toISOString(),
     closesAt: window.closesAt.toISOString(),
-    ...(window.remindAt ? { remindAt: window.remindAt.toISOString() } : {}),
+    remindAt: window.remindAt?.toISOString(),
   })
   await checkPollDefinition(db, definition, now)
   return createPoll(db, definition, now)
