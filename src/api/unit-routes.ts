@@ -40,6 +40,10 @@ export const ReplaceUnitSchema = z.object({
   name: NameSchema,
   validFrom: DateSchema.optional(),
   moveOpenCases: z.boolean().default(false),
+  /** link the old unit's staff chats to the successor as well */
+  moveStaffLinks: z.boolean().default(true),
+  /** add the successor to the tokens scoped to the old unit */
+  moveTokenScopes: z.boolean().default(true),
   note: z.string().trim().min(1).max(1000).optional(),
 })
 const ReplaceResultSchema = z.object({
@@ -48,6 +52,8 @@ const ReplaceResultSchema = z.object({
   rulesMoved: z.number().int(),
   childrenMoved: z.number().int(),
   casesMoved: z.number().int(),
+  staffLinksMoved: z.number().int(),
+  tokensUpdated: z.number().int(),
 })
 
 const read = ['admin', 'institution'] as const
@@ -57,7 +63,7 @@ export const unitOperations: Operation[] = [
   { method: 'post', path: '/api/v1/units', summary: 'Create a unit', tag: 'directory', roles: ['admin'], body: CreateUnitSchema, response: UnitSchema, status: 201 },
   { method: 'patch', path: '/api/v1/units/{id}', summary: 'Rename a unit or change where it escalates', tag: 'directory', roles: ['admin'], params: IdParamSchema, body: UpdateUnitSchema, response: UnitSchema },
   { method: 'post', path: '/api/v1/units/{id}/close', summary: 'Close a unit (never deleted); refused while rules send cases to it', tag: 'directory', roles: ['admin'], params: IdParamSchema, body: CloseUnitSchema, response: UnitSchema },
-  { method: 'post', path: '/api/v1/units/{id}/replace', summary: 'Replace a unit by a successor, moving its rules, child units and optionally its open cases', tag: 'directory', roles: ['admin'], params: IdParamSchema, body: ReplaceUnitSchema, response: ReplaceResultSchema, status: 201 },
+  { method: 'post', path: '/api/v1/units/{id}/replace', summary: 'Replace a unit by a successor, moving its rules, child units, staff chat links and token scopes, and optionally its open cases', tag: 'directory', roles: ['admin'], params: IdParamSchema, body: ReplaceUnitSchema, response: ReplaceResultSchema, status: 201 },
 ]
 
 /** Units of institutions: admins manage them; an institution token reads its own. */
@@ -103,7 +109,7 @@ export const unitRoutes = new Hono<AppEnv>()
         action: 'replace',
         entity: 'unit',
         entityId: id,
-        details: { successorId: replaced.successor.id, successorCode: replaced.successor.code, rulesMoved: replaced.rulesMoved, childrenMoved: replaced.childrenMoved, casesMoved: replaced.casesMoved },
+        details: { successorId: replaced.successor.id, successorCode: replaced.successor.code, rulesMoved: replaced.rulesMoved, childrenMoved: replaced.childrenMoved, casesMoved: replaced.casesMoved, staffLinksMoved: replaced.staffLinksMoved, tokensUpdated: replaced.tokensUpdated },
       })
       return replaced
     })

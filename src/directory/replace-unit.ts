@@ -1,6 +1,6 @@
-import { and, eq, gt, isNull, or } from 'drizzle-orm'
+import { and, eq, gt, isNull, or, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
-import { routingRules, units } from '../db/schema/index.js'
+import { apiTokens, routingRules, staffSubscriptions, units } from '../db/schema/index.js'
 import { moveOpenCases } from '../cases/move-open-cases.js'
 import { DomainError, NotFoundError, ValidationError } from '../domain-errors.js'
 import { type Unit, findUnit, isClosed } from './unit-checks.js'
@@ -12,6 +12,10 @@ export type ReplaceUnitInput = {
   validFrom?: Date
   /** also hand the old unit's open cases to the successor */
   moveOpenCases?: boolean
+  /** link the old unit's staff chats to the successor too (default true), so its alerts reach them */
+  moveStaffLinks?: boolean
+  /** add the successor to the tokens that hold the old unit (default true), so they can work its cases */
+  moveTokenScopes?: boolean
   /** written on each moved case's event */
   note?: string | null
   /** `token:<name>`, for the moved cases' events */
@@ -24,13 +28,17 @@ export type ReplaceUnitResult = {
   rulesMoved: number
   childrenMoved: number
   casesMoved: number
+  staffLinksMoved: number
+  tokensUpdated: number
 }
 
 /**
  * Replaces a unit by a successor (new authorities after an election): the successor keeps the
  * institution, parent and place; the old unit closes when the successor opens, keeping its history;
  * its routing rules and the units that escalated to it move to the successor, and, when asked, its
- * open cases too. Call it inside a transaction.
+ * open cases too. Its staff chats and the tokens scoped to it get the successor as well (unless the
+ * admin says otherwise); they keep the old unit, whose remaining cases they may still work. Call it
+ * inside a transaction.
  */
 export async function replaceUnit(tx: DbOrTx, id: string, input: ReplaceUnitInput, now: Date): Promise<ReplaceUnitResult> {
   const old = await findUnit(tx, id)
@@ -68,5 +76,25 @@ export async function replaceUnit(tx: DbOrTx, id: string, input: ReplaceUnitInpu
   const casesMoved = input.moveOpenCases
     ? await moveOpenCases(tx, { fromUnitId: old.id, toUnitId: successor.id, actor: input.actor, note: input.note ?? null, now })
     : 0
-  return { predecessor: predecessor ?? old, successor, rulesMoved: rules.length, childrenMoved: children.length, casesMoved }
+  const staffLinksMoved =
+    input.moveStaffLinks === false
+      ? 0
+      : (
+          await tx
+            .insert(staffSubscriptions)
+            .select(tx.select({ contactId: staffSubscriptions.contactId, unitId: sql`${successor.id}::uuid`.as('unit_id'), createdAt: sql`${now}::timestamptz`.as('created_at') }).from(staffSubscriptions).where(eq(staffSubscriptions.unitId, old.id)))
+            .onConflictDoNothing()
+            .returning({ contactId: staffSubscriptions.contactId })
+        ).length
+  const tokensUpdated =
+    input.moveTokenScopes === false
+      ? 0
+      : (
+          await tx
+            .update(apiTokens)
+            .set({ unitIds: sql`array_append(${apiTokens.unitIds}, ${successor.id}::uuid)` })
+            .where(and(sql`${old.id}::uuid = any(${apiTokens.unitIds})`, sql`not (${successor.id}::uuid = any(${apiTokens.unitIds}))`))
+            .returning({ id: apiTokens.id })
+        ).length
+  return { predecessor: predecessor ?? old, successor, rulesMoved: rules.length, childrenMoved: children.length, casesMoved, staffLinksMoved, tokensUpdated }
 }

@@ -1,9 +1,9 @@
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createToken } from '../../src/auth/tokens.js'
 import type { Composed } from '../../src/compose.js'
 import type { Database } from '../../src/db/client.js'
-import { caseEvents, cases, routingRules, units } from '../../src/db/schema/index.js'
+import { apiTokens, auditLog, caseEvents, cases, contacts, routingRules, staffSubscriptions, units } from '../../src/db/schema/index.js'
 import { seedDatabase } from '../../src/db/seed/load-seed.js'
 import { apiRequest } from '../support/api-request.js'
 import { testApp } from '../support/app.js'
@@ -66,6 +66,30 @@ describe.each(databaseKinds)('replacing a unit after an election on %s', (kind) 
     const dryRun = await apiRequest(composed.app, 'POST', '/api/v1/rules/dry-run', admin, { sector: 'cash_transfer', category: 'payment_missing', municipalityCode: '0108' })
     const routed = (await dryRun.json()) as { unit: { code: string } | null; candidates: { unit: { code: string } }[] }
     expect(routed.candidates.map((c) => c.unit.code)).not.toContain('MIDES-MIFAPRO-01')
+  })
+
+  it("carries the old unit's staff chats and token scopes to the successor, unless the admin says not to, and audits it", async () => {
+    const old = await unitByCode('MIDES-MIFAPRO-02')
+    const [chat] = await database.db.insert(contacts).values({ channel: 'telegram', channelUserId: 'vocal-mifapro-02', locale: 'es' }).returning()
+    if (!chat) throw new Error('no contact')
+    await database.db.insert(staffSubscriptions).values({ contactId: chat.id, unitId: old.id })
+    const office = await createToken(database.db, { name: 'mifapro-02', role: 'institution', unitIds: [old.id] })
+
+    const response = await apiRequest(composed.app, 'POST', `/api/v1/units/${old.id}/replace`, admin, { code: 'MIDES-MIFAPRO-02-2028', name: 'Oficina MIFAPRO 02 2028-2032' })
+    expect(response.status).toBe(201)
+    const body = (await response.json()) as { successor: { id: string }; staffLinksMoved: number; tokensUpdated: number }
+    expect(body).toMatchObject({ staffLinksMoved: 1, tokensUpdated: 1 })
+    const links = await database.db.select().from(staffSubscriptions).where(eq(staffSubscriptions.contactId, chat.id))
+    expect(links.map((link) => link.unitId).sort()).toEqual([old.id, body.successor.id].sort())
+    const [token] = await database.db.select().from(apiTokens).where(eq(apiTokens.id, office.id))
+    expect(token?.unitIds).toEqual([old.id, body.successor.id])
+    const [audit] = await database.db.select().from(auditLog).where(and(eq(auditLog.action, 'replace'), eq(auditLog.entityId, old.id)))
+    expect(audit?.details).toMatchObject({ staffLinksMoved: 1, tokensUpdated: 1 })
+
+    const other = await unitByCode('MIDES-MIFAPRO-03')
+    await database.db.insert(staffSubscriptions).values({ contactId: chat.id, unitId: other.id })
+    const kept = await apiRequest(composed.app, 'POST', `/api/v1/units/${other.id}/replace`, admin, { code: 'MIDES-MIFAPRO-03-2028', name: 'Oficina 03', moveStaffLinks: false, moveTokenScopes: false })
+    expect(await kept.json()).toMatchObject({ staffLinksMoved: 0, tokensUpdated: 0 })
   })
 
   it('keeps the replacement across a restart that reloads the seed', async () => {
