@@ -13,8 +13,13 @@ export function createWebchatChannel(db: Db): Channel {
     ratePerSecond: 200,
     inlineReplies: true,
     async send(conversationId, reply) {
-      const [row] = await db.insert(webchatMessages).values({ conversationId, body: reply }).returning({ id: webchatMessages.id })
-      return { ok: true, externalId: row ? String(row.id) : undefined }
+      try {
+        const [row] = await db.insert(webchatMessages).values({ conversationId, body: reply }).returning({ id: webchatMessages.id })
+        return { ok: true, externalId: row ? String(row.id) : undefined }
+      } catch (error) {
+        // like any platform refusing: the outbox retries later, the worker does not crash
+        return { ok: false, permanent: false, error: error instanceof Error ? error.message.split('\n')[0] ?? 'store failed' : 'store failed' }
+      }
     },
   }
 }

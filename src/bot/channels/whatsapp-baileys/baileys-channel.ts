@@ -100,8 +100,13 @@ export function createBaileysChannel(options: BaileysChannelOptions): Channel {
     async send(address, reply) {
       const socket = link?.socket()
       if (!socket) return { ok: false, permanent: false, error: 'WhatsApp (Baileys) is not connected on this instance' }
-      const sent = await socket.sendMessage(address, { text: numberedMenu(reply) })
-      return { ok: true, externalId: sent?.key.id ?? undefined }
+      try {
+        const sent = await socket.sendMessage(address, { text: numberedMenu(reply) })
+        return { ok: true, externalId: sent?.key.id ?? undefined }
+      } catch (error) {
+        // a dropped connection or a refused send: the outbox retries, as for every channel
+        return { ok: false, permanent: false, error: error instanceof Error ? error.message : String(error) }
+      }
     },
     async start(handle) {
       await tend(handle)
