@@ -39,7 +39,8 @@ export function pollFlow(poll: PollForFlow, locale: string): Flow {
       default: 'intro',
     },
     intro: { kind: 'say', text: literal(`📋 ${introText.filter((part) => part !== undefined).join('\n')}`), next: 'howTo' },
-    howTo: { kind: 'say', text: 'polls.howTo', next: 'queue' },
+    // how it works and who will see the answers, in one message: invitations are paced by messages
+    howTo: { kind: 'say', text: `polls.invitation.${definition.resultsVisibility}`, next: 'queue' },
     queue: { kind: 'branch', cases: [{ when: { var: 'state.morePending', in: [true] }, next: 'queued' }], default: 'route' },
     queued: { kind: 'say', text: 'polls.queued', next: 'route' },
     reminder: { kind: 'say', text: 'polls.reminder', next: 'route' },

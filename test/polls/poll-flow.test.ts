@@ -36,7 +36,7 @@ describe('pollFlow', () => {
     const greeted = feed(opened, state())
     expect(texts(greeted)).toEqual([
       '📋 Prioridades de inversión 2027\nLa mesa de diálogo de Mixco quiere saber su opinión.',
-      ctx.t('es', 'polls.howTo', { state: state() }),
+      ctx.t('es', 'polls.invitation.group', { state: state() }),
       '¿Qué servicio usa más?',
     ])
     expect(greeted.replies[2]?.choices?.map((c) => c.label)).toEqual(['Salud', 'Escuela'])
@@ -111,6 +111,15 @@ describe('pollFlow', () => {
     const greeted = feed(invite(), state({ pending: 1, morePending: true }))
     expect(texts(greeted)[2]).toBe('Tiene además 1 consulta pendiente: le llegará al terminar esta.')
     expect(texts(greeted).at(-1)).toBe('¿Qué servicio usa más?')
+  })
+
+  it('says in the invitation that nobody sees who answered what, and who will see the results', () => {
+    const publicPoll = setup('es', samplePoll({ resultsVisibility: 'public' }))
+    const text = publicPoll.texts(publicPoll.feed(publicPoll.invite(), state()))[1]
+    expect(text).toContain('Nadie, tampoco la mesa, ve quién respondió qué')
+    expect(text).toContain('Los resultados se publican para todos')
+    const forAdmins = setup('en', samplePoll({ resultsVisibility: 'admins' }))
+    expect(forAdmins.texts(forAdmins.feed(forAdmins.invite(), state()))[1]).toContain('Only the team running the poll sees the results')
   })
 
   it('writes one question in the singular and the closing day with its hour', () => {
