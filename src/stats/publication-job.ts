@@ -5,10 +5,11 @@ import { type PublicationSummary, buildPublication } from './publication/build-p
 import { latestPublication } from './publication/read-publication.js'
 
 /**
- * Builds a publication when there is none, when k changed, or when a month has closed since the
- * last one was built; otherwise leaves it alone. Publications change once a month on purpose:
- * two releases differ by a whole month (plus revisions), never by a day, so comparing yesterday's
- * figures with today's cannot isolate one day's complaints.
+ * Builds a release when there is none, when k changed, or when a month has closed since the last
+ * one was built; otherwise leaves it alone. Releases change once a month on purpose: a release is
+ * the previous one with the month that has just closed added, issued once and never recounted
+ * (buildPublication), so comparing two releases shows that month's own, protected tables and
+ * nothing else: never a day, and never what changed in an older month.
  */
 export async function ensurePublication(db: DbOrTx, now: Date, k: number): Promise<PublicationSummary | null> {
   const latest = await latestPublication(db)
