@@ -162,6 +162,22 @@ describe.each(databaseKinds)('the Open311 GeoReport v2 server on %s', (kind) => 
     expect(kase?.municipalityCode).toBe('0108')
   })
 
+  it('finds the municipality named in an address_string, by name or alias, and refuses one that names none', async () => {
+    const filedAt = async (address: string) => {
+      const response = await post('json', { api_key: partnerKey, service_code: 'health.medicine_shortage', description: 'Sin medicinas.', address_string: address })
+      expect(response.status, address).toBe(200)
+      const [created] = (await response.json()) as Item[]
+      const [kase] = await database.db.select().from(cases).where(eq(cases.code, String(created?.service_request_id)))
+      return kase?.municipalityCode
+    }
+    expect(await filedAt('Centro de Salud, zona 1, Mixco, Guatemala')).toBe('0108')
+    expect(await filedAt('Hospital Regional de Xela')).toBe('0901')
+    expect(await filedAt('12 calle 5-40 zona 1, Ciudad de Guatemala')).toBe('0101')
+    const nowhere = await post('json', { api_key: partnerKey, service_code: 'health.medicine_shortage', description: 'Sin medicinas.', address_string: 'frente al parque central' })
+    expect(nowhere.status).toBe(400)
+    expect(await nowhere.json()).toEqual([{ code: 400, description: expect.stringContaining('address_string') }])
+  })
+
   it('refuses to file without a partner key with 403, in either format', async () => {
     const fields = { service_code: 'health.medicine_shortage', description: 'x', 'attribute[municipality]': '0108' }
     const none = await post('json', fields)
