@@ -20,6 +20,7 @@ import type { AppEnv } from './app-env.js'
 import { actorName, recordAudit } from './audit.js'
 import { requireRole } from './auth.js'
 import type { Operation } from './openapi/operation.js'
+import { AssignResultSchema, BulkMoveResultSchema, CaseDetailSchema, CasePageSchema, CommentResultSchema, ReassignResultSchema, TransitionResultSchema, caseExamples } from './case-schemas.js'
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, YYYY-MM-DD (Guatemala)')
 const Flag = z.enum(['true', 'false']).transform((value) => value === 'true')
@@ -78,19 +79,28 @@ export const EXPORT_MAX = 20_000
 const op = (operation: Omit<Operation, 'tag' | 'roles'> & { roles?: Operation['roles'] }): Operation => ({ tag: 'cases', roles: WORKERS, ...operation })
 
 export const caseOperations: Operation[] = [
-  op({ method: 'get', path: '/api/v1/cases', summary: "List cases, newest first (an institution token sees its units' cases)", query: ListCasesQuerySchema }),
-  op({ method: 'get', path: '/api/v1/cases/{code}', summary: 'A case with its events', params: CodeParamSchema }),
-  op({ method: 'post', path: '/api/v1/cases/{code}/transition', summary: 'Change the status of a case; illegal moves answer 409', params: CodeParamSchema, body: TransitionBodySchema }),
-  op({ method: 'post', path: '/api/v1/cases/{code}/comments', summary: 'Add a note; a public one is sent to the citizen', params: CodeParamSchema, body: CommentBodySchema, status: 201 }),
-  op({ method: 'post', path: '/api/v1/cases/{code}/reassign', summary: 'Hand an open case to another unit', params: CodeParamSchema, body: ReassignBodySchema }),
-  op({ method: 'post', path: '/api/v1/cases/{code}/assign', summary: 'Name the person of the unit who works the case (a linked staff chat or an institution token), or null to clear it', params: CodeParamSchema, body: AssignBodySchema }),
-  op({ method: 'post', path: '/api/v1/cases/bulk-move', summary: "Move every open case of a unit to another (an institution token: from one of its units)", body: BulkMoveBodySchema }),
+  op({
+    method: 'get',
+    path: '/api/v1/cases',
+    summary: "List cases, newest first (an institution token sees its units' cases); unknown filters answer 400; ?format=csv or Accept: text/csv exports the whole list",
+    query: ListCasesQuerySchema,
+    response: CasePageSchema,
+    example: caseExamples.page,
+    media: [{ type: 'text/csv', example: '"code","createdAt","status"\r\n"7K3QM-2XW9P","2026-11-25T15:00:00.000Z","acknowledged"\r\n' }],
+  }),
+  op({ method: 'get', path: '/api/v1/cases/{code}', summary: 'A case with its events (texts masked for institution tokens)', params: CodeParamSchema, response: CaseDetailSchema, example: caseExamples.detail }),
+  op({ method: 'post', path: '/api/v1/cases/{code}/transition', summary: 'Change the status of a case; illegal moves answer 409', params: CodeParamSchema, body: TransitionBodySchema, response: TransitionResultSchema, example: caseExamples.transition }),
+  op({ method: 'post', path: '/api/v1/cases/{code}/comments', summary: 'Add a note; a public one is sent to the citizen', params: CodeParamSchema, body: CommentBodySchema, status: 201, response: CommentResultSchema, example: caseExamples.comment }),
+  op({ method: 'post', path: '/api/v1/cases/{code}/reassign', summary: 'Hand an open case to another unit (an institution token: of its own institution)', params: CodeParamSchema, body: ReassignBodySchema, response: ReassignResultSchema, example: caseExamples.reassign }),
+  op({ method: 'post', path: '/api/v1/cases/{code}/assign', summary: 'Name the person of the unit who works the case (a linked staff chat or an institution token), or null to clear it', params: CodeParamSchema, body: AssignBodySchema, response: AssignResultSchema, example: caseExamples.assign }),
+  op({ method: 'post', path: '/api/v1/cases/bulk-move', summary: "Move every open case of a unit to another (an institution token: from one of its units, within its institution)", body: BulkMoveBodySchema, response: BulkMoveResultSchema, example: caseExamples.bulkMove }),
   op({
     method: 'get',
     path: '/api/v1/cases/{code}/contact',
     summary: "The citizen's contact: named cases, or confidential ones whose citizen agreed in the chat; to the case's unit or an admin",
     params: CodeParamSchema,
     response: CaseContactSchema,
+    example: caseExamples.contact,
   }),
 ]
 

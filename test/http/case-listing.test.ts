@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createToken } from '../../src/auth/tokens.js'
+import { CaseDetailSchema, CasePageSchema } from '../../src/api/case-schemas.js'
 import { csvCell } from '../../src/cases/cases-csv.js'
 import type { Composed } from '../../src/compose.js'
 import type { Database } from '../../src/db/client.js'
@@ -58,6 +59,11 @@ describe.each(databaseKinds)('listing, exporting and assigning cases on %s', (ki
     expect(response.status, query).toBe(200)
     return ((await response.json()) as { items: { code: string }[] }).items.map((item) => item.code)
   }
+
+  it('answers the list and a case in the shapes the OpenAPI document gives', async () => {
+    CasePageSchema.parse(await (await call(tokens.area, 'GET', '/api/v1/cases')).json())
+    CaseDetailSchema.parse(await (await call(tokens.area, 'GET', `/api/v1/cases/${codes.phone}`)).json())
+  })
 
   it('refuses an unknown filter with a 400 that names it, instead of listing everything', async () => {
     const response = await call(tokens.admin, 'GET', '/api/v1/cases?texto=amoxicilina')

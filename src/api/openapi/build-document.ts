@@ -1,5 +1,6 @@
 import { type ZodType, z } from 'zod'
 import type { Operation } from './operation.js'
+import { exampleOf } from './schema-example.js'
 
 type JsonObject = { [key: string]: unknown }
 
@@ -25,8 +26,15 @@ function parameters(schema: ZodType | undefined, where: 'path' | 'query'): JsonO
 
 function responses(operation: Operation): JsonObject {
   const status = String(operation.status ?? 200)
-  const success: JsonObject = { description: 'Success' }
-  if (operation.response) success.content = { 'application/json': { schema: jsonSchema(operation.response, 'output') } }
+  const success: JsonObject = { description: operation.summary }
+  const content: JsonObject = {}
+  const only = operation.media?.some((media) => media.only === true) ?? false
+  if (operation.response && !only) {
+    const schema = jsonSchema(operation.response, 'output')
+    content['application/json'] = { schema, example: operation.example ?? exampleOf(schema) }
+  }
+  for (const media of operation.media ?? []) content[media.type] = { schema: { type: 'string' }, ...(media.example === undefined ? {} : { example: media.example }) }
+  if (Object.keys(content).length > 0) success.content = content
   const errors = Object.fromEntries(
     Object.entries(ERROR_STATUSES)
       .filter(([code]) => operation.roles.length > 0 || (code !== '401' && code !== '403'))

@@ -19,6 +19,10 @@ export type Operation = {
   body?: ZodType
   /** the 200/201 answer's schema, when there is one worth describing */
   response?: ZodType
+  /** an answer as the endpoint writes it; derived from `response` when left out */
+  example?: unknown
+  /** the answer's media types besides JSON (`text/csv` for an export), or instead of it (a file, a page) */
+  media?: readonly { type: string; example?: string; only?: boolean }[]
   /** the status of a success (default 200) */
   status?: number
 }
