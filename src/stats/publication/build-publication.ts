@@ -105,14 +105,20 @@ export function suppressMonth(input: MonthInput, k: number) {
   // small sums are found over every table first: a public "<k" made of two small weeks is "x" for everyone
   const primary = new Uint8Array(layout.size)
   markSmallSums(all, primary, k)
-  const first = protectLinkedCells(layout.publicCells(), k, primary.subarray(0, layout.publicSize))
-  const initial = new Uint8Array(layout.size)
-  initial.set(primary)
-  initial.set(first.marks)
   const locked = new Uint8Array(layout.size)
   locked.fill(1, 0, layout.publicSize)
-  const second = protectLinkedCells(all, k, initial, locked)
-  return { layout, marks: second.marks, unprotected: first.unprotected + second.unprotected }
+  // when only a public cell could protect an observatory equation (a shown month of two small
+  // weeks), the public stage withholds it too and both stages run again
+  for (let round = 0; ; round++) {
+    const first = protectLinkedCells(layout.publicCells(), k, primary.subarray(0, layout.publicSize))
+    const initial = new Uint8Array(layout.size)
+    initial.set(primary)
+    initial.set(first.marks)
+    const second = protectLinkedCells(all, k, initial, locked)
+    const wanted = second.lockedWanted.filter((cell) => primary[cell] === MARK.shown)
+    if (wanted.length === 0 || round >= 8) return { layout, marks: second.marks, unprotected: first.unprotected + second.unprotected }
+    for (const cell of wanted) primary[cell] = MARK.complementary
+  }
 }
 
 type CellRecord = {

@@ -191,8 +191,11 @@ export function markSmallSums(cells: LinkedCells, marks: Uint8Array, k: number, 
 }
 
 /** Outcome of a suppression: the marks, and how many equations could not be protected from within. */
-/** `unprotected`: equations that leave some withheld member fewer than k-1 possible values (0 expected). */
-export type Protection = { marks: Uint8Array; unprotected: number }
+/**
+ * `unprotected`: equations that leave some withheld member fewer than k-1 possible values (0
+ * expected); `lockedWanted`: locked cells that would have protected some of them.
+ */
+export type Protection = { marks: Uint8Array; unprotected: number; lockedWanted: number[] }
 
 /**
  * Linked-table secondary suppression (in the manner of τ-ARGUS and sdcTable, with a greedy
@@ -223,6 +226,7 @@ export function protectLinkedCells(cells: LinkedCells, k: number, initial?: Uint
   const queued = new Uint8Array(groupCount).fill(1)
   const queue: number[] = Array.from({ length: groupCount }, (_, g) => g)
   let unprotected = 0
+  const lockedWanted: number[] = []
   while (queue.length > 0) {
     const g = queue.pop() ?? 0
     queued[g] = 0
@@ -235,7 +239,12 @@ export function protectLinkedCells(cells: LinkedCells, k: number, initial?: Uint
     if (extra < 0) {
       // no cell left to withhold: only a failure if the equation alone leaves a cell fewer than
       // k-1 values (the audit's test), not merely short of the extra room asked of an "x"
-      if (!groupProtected(cells, marks, from, to, k, false)) unprotected++
+      if (!groupProtected(cells, marks, from, to, k, false)) {
+        unprotected++
+        // a locked cell that would have done: the earlier stage may withhold it and run again
+        const wanted = locked ? complementFor(cells, marks, undefined, from, to, k) : -1
+        if (wanted >= 0) lockedWanted.push(wanted)
+      }
       continue
     }
     marks[extra] = MARK.complementary
@@ -245,5 +254,5 @@ export function protectLinkedCells(cells: LinkedCells, k: number, initial?: Uint
       queue.push(group)
     }
   }
-  return { marks, unprotected }
+  return { marks, unprotected, lockedWanted }
 }
