@@ -34,12 +34,26 @@ export const evidenceOperations: Operation[] = [
     summary: 'The files a citizen sent with a case (kind, MIME type, size, SHA-256, when), without their bytes',
     params: CodeParamSchema,
     response: EvidenceListSchema,
+    example: {
+      items: [
+        {
+          id: '0b7d6c1e-3f1a-4c2b-9a43-6f0e2d1c5a77',
+          kind: 'image',
+          mimeType: 'image/jpeg',
+          size: 184_233,
+          sha256: '9f2c4e0b8a1d7c3e5f6a2b9d0c4e8f1a3b5c7d9e0f2a4c6e8b1d3f5a7c9e0b2d',
+          receivedAt: '2026-11-25T15:02:11.000Z',
+        },
+      ],
+    },
   }),
   op({
     method: 'get',
     path: '/api/v1/cases/{code}/evidence/{id}',
     summary: 'Downloads one file of a case as an attachment; every download is audited',
     params: FileParamSchema,
+    response: z.string().describe('the file as stored (a photo without its metadata), with Content-Disposition: attachment'),
+    media: [{ type: 'application/octet-stream', example: '(the bytes of the file)', only: true }],
   }),
 ]
 
