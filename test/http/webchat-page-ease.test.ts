@@ -154,8 +154,8 @@ describe.each(databaseKinds)('the web chat page, as easy as a messaging app (%s)
     // evidence: the 📎 button is live; a file too large and one of a kind not kept are refused in words
     expect(await page.getByTestId('attach').isEnabled()).toBe(true)
     const notes = page.locator('.msg-note .bubble')
-    await attach(page, { name: 'video.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(11 * 1024 * 1024, 1) })
-    await expect.poll(() => notes.last().textContent()).toContain('Ese archivo pesa 11.0 MB: es muy grande. El máximo es 10 MB')
+    await attach(page, { name: 'video.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(11.5 * 1024 * 1024, 1) })
+    await expect.poll(() => notes.last().textContent()).toContain('Ese archivo pesa 11,5 MB: es muy grande. El máximo es 10 MB')
     await attach(page, { name: 'pagina.html', mimeType: 'text/html', buffer: Buffer.from('<p>hola</p>') })
     await expect.poll(() => notes.last().textContent()).toContain('No puedo guardar archivos de ese tipo (text/html)')
 

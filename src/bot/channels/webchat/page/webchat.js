@@ -48,7 +48,7 @@
       reconnecting: 'reconectando…',
       failed: 'No pudimos procesar su mensaje (error {n}).',
       flood: 'Está enviando mensajes muy rápido. Espere un momento y vuelva a intentarlo.',
-      fileTooLarge: 'Ese archivo pesa {n}: es muy grande. El máximo es 10 MB; pruebe con una foto en lugar de un video, o una foto más pequeña.',
+      fileTooLarge: 'Ese archivo pesa {n}: es muy grande. El máximo es {max}; pruebe con una foto en lugar de un video, o una foto más pequeña.',
       fileKind: 'No puedo guardar archivos de ese tipo ({n}). Envíe una foto, un audio, un video, un PDF o un documento de texto u hoja de cálculo.',
       fileUnreadable: 'No pude leer ese archivo.',
       skipAttach: 'Seguir sin adjuntar',
@@ -98,7 +98,7 @@
       reconnecting: 'reconnecting…',
       failed: 'We could not process your message (error {n}).',
       flood: 'You are sending messages very quickly. Please wait a moment and try again.',
-      fileTooLarge: 'That file is {n}: too large. The limit is 10 MB; try a photo instead of a video, or a smaller photo.',
+      fileTooLarge: 'That file is {n}: too large. The limit is {max}; try a photo instead of a video, or a smaller photo.',
       fileKind: 'I cannot keep files of that kind ({n}). Send a photo, a recording, a video, a PDF or a text or spreadsheet document.',
       fileUnreadable: 'I could not read that file.',
       skipAttach: 'Continue without a file',
@@ -159,6 +159,9 @@
   var kioskParam = new URLSearchParams(window.location.search).get('kiosk')
   var KIOSK = kioskParam === '1' ? true : kioskParam === '0' ? false : metaContent('dialogo-kiosk') === '1'
   var idleMinutes = Number(metaContent('dialogo-kiosk-idle-minutes'))
+  // the server's MEDIA_MAX_BYTES, when it writes it; else the default it ships with
+  var mediaMax = Number(metaContent('dialogo-media-max-bytes'))
+  if (mediaMax > 0) MAX_FILE_BYTES = mediaMax
   var KIOSK_IDLE_MS = (idleMinutes > 0 ? idleMinutes : DEFAULT_IDLE_MINUTES) * 60000
 
   var log = document.getElementById('log')
@@ -394,7 +397,9 @@
   function codeBefore(index) {
     for (var i = index; i >= 0; i--) {
       if (history[i].who !== 'bot') return null
-      if (history[i].code) return history[i].code
+      // a status report names the code it is about
+      var code = history[i].code || trackingCodeIn(history[i].text)
+      if (code) return code
     }
     return null
   }
@@ -569,6 +574,8 @@
   // Accept only the documented shape; anything else is dropped rather than shown half-broken.
   function normaliseReplies(body) {
     var list = body && Array.isArray(body.replies) ? body.replies : []
+    // the conversation's language, when the server names it for the whole answer
+    var bodyLocale = body && typeof body.locale === 'string' ? body.locale : null
     return list
       .filter(function (r) { return r && typeof r.text === 'string' })
       .map(function (r) {
@@ -581,7 +588,8 @@
         if (choices.length) reply.choices = choices
         if (typeof r.expects === 'string') reply.expects = r.expects
         if (r.ends === true) reply.ends = true
-        if (r.locale === 'es' || r.locale === 'en') reply.locale = r.locale
+        var locale = typeof r.locale === 'string' ? r.locale : bodyLocale
+        if (locale && TEXTS[locale]) reply.locale = locale
         return reply
       })
   }
@@ -790,7 +798,10 @@
   }
 
   function sizeText(bytes) {
-    return bytes >= 1024 * 1024 ? (bytes / (1024 * 1024)).toFixed(1) + ' MB' : Math.max(1, Math.round(bytes / 1024)) + ' KB'
+    if (bytes < 1024 * 1024) return Math.max(1, Math.round(bytes / 1024)) + ' KB'
+    // "10 MB", "11,5 MB" in Spanish
+    var mb = (bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')
+    return (LANG === 'es' ? mb.replace('.', ',') : mb) + ' MB'
   }
 
   var picker = document.getElementById('file-picker')
@@ -814,7 +825,10 @@
     if (!file || activeAttachIndex() !== pickingFor) return
     var type = (file.type || '').toLowerCase()
     if (!isKept(type)) { addNote(t('fileKind', type || file.name)); return }
-    if (file.size > MAX_FILE_BYTES) { addNote(t('fileTooLarge', sizeText(file.size))); return }
+    if (file.size > MAX_FILE_BYTES) {
+      addNote(t('fileTooLarge', sizeText(file.size)).replace('{max}', sizeText(MAX_FILE_BYTES)))
+      return
+    }
     showPreview(pickingFor, file)
   })
 
