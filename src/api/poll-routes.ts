@@ -10,6 +10,7 @@ import { closePollNow, createPoll, getPoll, listPolls, replacePoll, type Poll } 
 import { type CsvResults, resultsCsv } from '../polls/results-csv.js'
 import { audienceInScope, pollInScope, requireAudienceInScope } from '../polls/poll-scope.js'
 import { cancelPoll, copyPoll, openPollNow } from '../polls/poll-lifecycle.js'
+import { RESULTS_CSS, resultsPage } from '../polls/page/results-page.js'
 import type { Context } from 'hono'
 import type { AppEnv } from './app-env.js'
 import { recordAudit } from './audit.js'
@@ -19,8 +20,8 @@ import { IdParamSchema } from './directory-schemas.js'
 import type { Operation } from './openapi/operation.js'
 
 export const ResultsQuerySchema = z.object({
-  /** `csv`, or send `Accept: text/csv` */
-  format: z.enum(['json', 'csv']).optional(),
+  /** `csv` (or send `Accept: text/csv`); `html` for the public results page */
+  format: z.enum(['json', 'csv', 'html']).optional(),
   /** language of question and option labels (default Spanish) */
   locale: z.string().regex(/^[a-z]{2}$/).optional(),
 })
@@ -73,8 +74,16 @@ export const pollOperations: Operation[] = [
   },
   {
     method: 'get',
+    path: '/api/v1/polls/results.css',
+    summary: 'The stylesheet of the public results page',
+    tag,
+    roles: [],
+    media: [{ type: 'text/css', example: 'meter { width: 100% }', only: true }],
+  },
+  {
+    method: 'get',
     path: '/api/v1/polls/{id}/public-results',
-    summary: 'The published results of a closed public poll: no free texts, no slice under k respondents, small counts withheld ("<5", "x"), fixed once published',
+    summary: 'The published results of a closed public poll (JSON, CSV, or ?format=html for a page a phone reads): no free texts, no slice under k respondents, small counts withheld ("<5", "x"), fixed once published',
     tag,
     roles: [],
     params: IdParamSchema,
@@ -88,7 +97,7 @@ function view(poll: Poll) {
   return { ...rest, ...definition }
 }
 
-function wantsCsv(c: Context, format: 'json' | 'csv' | undefined): boolean {
+function wantsCsv(c: Context, format: 'json' | 'csv' | 'html' | undefined): boolean {
   return format === 'csv' || (format === undefined && (c.req.header('accept') ?? '').includes('text/csv'))
 }
 
@@ -107,6 +116,7 @@ function csvBody(c: Context, results: CsvResults & { pollId: string }) {
 export function createPollRoutes(options: { minCell?: number } = {}) {
   const minCell = options.minCell ?? DEFAULT_POLL_MIN_CELL
   return new Hono<AppEnv>()
+    .get('/results.css', (c) => c.body(RESULTS_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }))
     .get('/:id/public-results', validate('param', IdParamSchema), validate('query', ResultsQuerySchema), async (c) => {
       const { id } = c.req.valid('param')
       const { format, locale } = c.req.valid('query')
@@ -114,6 +124,10 @@ export function createPollRoutes(options: { minCell?: number } = {}) {
       // a poll whose results are not public does not exist for the public
       if (poll.definition.resultsVisibility !== 'public' || poll.status !== 'closed') throw new NotFoundError('poll', id)
       const results = await publishedResults(c.var.db, id, { locale, minCell, now: c.var.now() })
+      if (format === 'html') {
+        const base = `/api/v1/polls/${id}/public-results?locale=${locale ?? 'es'}`
+        return c.html(resultsPage(results, locale ?? 'es', { csv: `${base}&format=csv`, json: `${base}&format=json` }))
+      }
       return wantsCsv(c, format) ? csvBody(c, results) : c.json(results)
     })
     .use(requireRole('admin', 'facilitator'))
