@@ -321,7 +321,7 @@ describe.each(databaseKinds)('the web chat page, as easy as a messaging app (%s)
     await chat.press(/^Salud/)
     await chat.say('menu')
     const [warning, question] = (await chat.botTexts()).slice(-2)
-    expect(warning).toContain('su queja quedará sin enviar')
+    expect(warning).toContain('quedará sin enviar')
     expect(question).toContain('¿Qué pasó?')
 
     await page.getByTestId('new-conversation').click()
