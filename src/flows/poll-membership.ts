@@ -53,14 +53,28 @@ export const pollSubscribeFlow = {
   },
 } satisfies FlowDefinition
 
-/** "salir": no more polls, from any group or municipality. */
+/**
+ * "salir": no more polls. In one group (or only subscribed) it leaves at once; in several it asks
+ * which, by code, or "todas" for every group and the subscription.
+ */
 export const pollLeaveFlow = {
   id: 'pollLeave',
   title: 'pollLeave.title',
   start: 'leave',
   nodes: {
-    leave: { kind: 'effect', effect: 'poll.leave', args: {}, resultVar: 'left', next: 'outcome' },
-    outcome: { kind: 'branch', cases: [{ when: { var: 'left.left', in: [true] }, next: 'done' }], default: 'nothing' },
+    leave: { kind: 'effect', effect: 'poll.leave', args: { which: 'code' }, resultVar: 'left', next: 'outcome' },
+    outcome: {
+      kind: 'branch',
+      cases: [
+        { when: { var: 'left.ask', in: [true] }, next: 'which' },
+        { when: { var: 'left.group', present: true }, next: 'oneGroup' },
+        { when: { var: 'left.left', in: [true] }, next: 'done' },
+      ],
+      default: 'nothing',
+    },
+    // the answer is named `code` so a bare group code typed here answers it (and is not read as a status lookup)
+    which: { kind: 'ask', var: 'code', prompt: 'pollLeave.which.prompt', input: { type: 'text', min: 1, max: 40 }, next: 'leave' },
+    oneGroup: { kind: 'end', text: 'pollLeave.oneGroup' },
     done: { kind: 'end', text: 'pollLeave.done' },
     nothing: { kind: 'end', text: 'pollLeave.nothing' },
   },

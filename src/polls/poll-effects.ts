@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { EffectHandlers } from '../bot/runtime.js'
 import { JsonSchema } from '../bot/engine/index.js'
 import { joinGroup } from './groups.js'
-import { leavePolls, subscribe } from './membership.js'
+import { leaveChosen, subscribe } from './membership.js'
 import { recordAnswers } from './record-answers.js'
 import { allowLookup } from '../privacy/lookup-limit.js'
 import type { EffectContext } from '../bot/runtime.js'
@@ -10,6 +10,7 @@ import type { EffectContext } from '../bot/runtime.js'
 const AnswerArgsSchema = z.object({ poll: z.uuid() }).catchall(JsonSchema)
 const JoinArgsSchema = z.object({ code: z.string() })
 const SubscribeArgsSchema = z.object({ municipality: z.string().regex(/^\d{4}$/) })
+const LeaveArgsSchema = z.object({ which: z.string().nullish() })
 
 export type PollLimits = {
   /** group joins per hour from one web chat client address */
@@ -54,6 +55,6 @@ export function pollEffectHandlers(limits: PollLimits = {}): Pick<EffectHandlers
     },
     'poll.subscribe': async (tx, effect, context) =>
       subscribe(tx, context.contactId, SubscribeArgsSchema.parse(effect.args).municipality, context.now),
-    'poll.leave': async (tx, _effect, context) => leavePolls(tx, context.contactId, context.now),
+    'poll.leave': async (tx, effect, context) => leaveChosen(tx, context.contactId, LeaveArgsSchema.parse(effect.args).which ?? null, context.now),
   }
 }

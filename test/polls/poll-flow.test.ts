@@ -145,6 +145,6 @@ describe('pollFlow', () => {
   it('lets "salir" inside a poll mean leaving the polls', () => {
     const { invite, feed, say } = setup()
     const left = say(feed(invite(), state()), 'salir')
-    expect(left.effects).toEqual([{ type: 'poll.leave', args: {} }])
+    expect(left.effects).toEqual([{ type: 'poll.leave', args: { which: null } }])
   })
 })
