@@ -41,6 +41,7 @@ function questionLines(q: PublishedQuestion, t: Translate, locale: string, k: nu
       return [q.responses === 0 ? t(locale, 'polls.results.noAnswers') : t(locale, 'polls.results.meanWithheld')]
     }
     case 'text':
-      return [t(locale, 'polls.results.texts', { n: q.responses })]
+      // a count gets its plural; a withheld one ("<5") reads as written
+      return [typeof q.responses === 'number' ? t(locale, 'polls.results.textsCount', { n: q.responses }) : t(locale, 'polls.results.texts', { n: q.responses })]
   }
 }

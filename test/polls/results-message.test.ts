@@ -48,4 +48,14 @@ describe('resultsMessage', () => {
     expect(english).toContain('1. Bridge (20 points)')
     expect(english).not.toContain('(tie)')
   })
+
+  it('counts written answers in the singular for one, and writes a withheld count as it is', () => {
+    const withText = (responses: number | string): PublishedResults => ({
+      ...rankingResults([]),
+      questions: [{ id: 'comment', kind: 'text', text: '¿Algo más?', responses, withheld: false }],
+    })
+    expect(resultsMessage(withText(1), t, 'es')).toContain('1 respuesta escrita, que la mesa revisará.')
+    expect(resultsMessage(withText(7), t, 'en')).toContain('7 written answers')
+    expect(resultsMessage(withText('<5'), t, 'es')).toContain('<5 respuestas escritas')
+  })
 })
