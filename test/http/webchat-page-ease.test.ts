@@ -326,6 +326,9 @@ describe.each(databaseKinds)('the web chat page, as easy as a messaging app (%s)
 
     await page.getByTestId('new-conversation').click()
     expect(await page.getByTestId('leave-dialog').isVisible()).toBe(true)
+    expect(await page.locator('#leave-title').textContent()).toBe('¿Deja esta conversación sin terminar?')
+    // the safe answer has the focus: Enter by mistake keeps the conversation
+    expect(await page.evaluate<string | undefined>('document.activeElement.dataset.testid')).toBe('leave-no')
     expect(await seriousViolations(page)).toEqual([])
     await page.screenshot({ path: `test-results/webchat-ease-leave-390-${kind}.png` })
     await page.getByTestId('leave-no').click()
