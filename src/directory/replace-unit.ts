@@ -76,13 +76,14 @@ export async function replaceUnit(tx: DbOrTx, id: string, input: ReplaceUnitInpu
   const casesMoved = input.moveOpenCases
     ? await moveOpenCases(tx, { fromUnitId: old.id, toUnitId: successor.id, actor: input.actor, note: input.note ?? null, now })
     : 0
+  const staff = input.moveStaffLinks === false ? [] : await tx.select({ contactId: staffSubscriptions.contactId }).from(staffSubscriptions).where(eq(staffSubscriptions.unitId, old.id))
   const staffLinksMoved =
-    input.moveStaffLinks === false
+    staff.length === 0
       ? 0
       : (
           await tx
             .insert(staffSubscriptions)
-            .select(tx.select({ contactId: staffSubscriptions.contactId, unitId: sql`${successor.id}::uuid`.as('unit_id'), createdAt: sql`${now}::timestamptz`.as('created_at') }).from(staffSubscriptions).where(eq(staffSubscriptions.unitId, old.id)))
+            .values(staff.map(({ contactId }) => ({ contactId, unitId: successor.id, createdAt: now })))
             .onConflictDoNothing()
             .returning({ contactId: staffSubscriptions.contactId })
         ).length
