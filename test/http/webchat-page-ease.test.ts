@@ -345,7 +345,7 @@ describe.each(databaseKinds)('the web chat page, as easy as a messaging app (%s)
     await page.close()
   })
 
-  it('keeps the header on one line on a 360 px phone', async () => {
+  it('keeps the header on one line on a 360 px phone, and its help lists only citizens\' words', async () => {
     const page = await freshPage(360, 740)
     const title = await page.locator('h1').boundingBox()
     const button = await page.getByTestId('new-conversation').boundingBox()
@@ -359,6 +359,14 @@ describe.each(databaseKinds)('the web chat page, as easy as a messaging app (%s)
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360)
     expect(await seriousViolations(page)).toEqual([])
     await page.screenshot({ path: `test-results/webchat-ease-header-360-${kind}.png` })
+
+    // the citizens' help: the code in its real shape, no staff or mesa words
+    await chatIn(page).say('ayuda')
+    const help = (await chatIn(page).botTexts()).find((text) => text.startsWith('Estas palabras funcionan'))
+    expect(help).toContain('«estado K7QM3-XHA2P»')
+    for (const word of ['unirme', 'vincular', 'acuso', 'mesa']) expect(help).not.toContain(word)
+    // an example is no receipt: it gets no code box
+    expect(await page.getByTestId('tracking-code').count()).toBe(0)
     await page.close()
   })
 })
