@@ -4,7 +4,7 @@ import { z } from 'zod'
 import type { Tx } from '../db/client.js'
 import { IDENTITY_MODES, SECTORS, cases, categories, institutions, media, municipalities, units } from '../db/schema/index.js'
 import { NoRouteError, ValidationError } from '../domain-errors.js'
-import { guatemalaDate } from './guatemala-date.js'
+import { guatemalaDate, guatemalaDateTime } from './guatemala-date.js'
 import { loadActiveRules } from './load-rules.js'
 import { type RoutingRule, routeCase } from './route-case.js'
 import { newTrackingCode } from './tracking-code.js'
@@ -46,7 +46,15 @@ export type CreateCaseContext = {
 }
 
 /** What the citizen is told once the case exists. */
-export type CreatedCase = { code: string; institution: string; unit: string; dueDate: string; urgent: boolean }
+export type CreatedCase = {
+  code: string
+  institution: string
+  unit: string
+  /** the resolution deadline's day and hour (`HH:MM`) in Guatemala: an urgent case is due within hours */
+  dueDate: string
+  dueTime: string
+  urgent: boolean
+}
 
 /** A citizen's life is at risk: the case goes one step up at once, with at most a day to act. */
 const LIFE_AT_RISK = 'life_at_risk'
@@ -160,5 +168,5 @@ export async function createCase(tx: Tx, draft: CaseDraft, ctx: CreateCaseContex
     await tx.update(media).set({ caseId: created.id }).where(and(inArray(media.id, draft.evidence), isNull(media.caseId)))
   }
 
-  return { code: created.code, institution: responsibleName(finalUnit.name, finalUnit.institution) ?? finalUnit.institution, unit: finalUnit.name, dueDate: guatemalaDate(dueAt), urgent }
+  return { code: created.code, institution: responsibleName(finalUnit.name, finalUnit.institution) ?? finalUnit.institution, unit: finalUnit.name, dueDate: guatemalaDate(dueAt), dueTime: guatemalaDateTime(dueAt).slice(11), urgent }
 }

@@ -129,7 +129,7 @@ export function createOpen311Routes(deps: { db: Db; now?: () => Date }) {
       if (!parsed.success) return open311Error(c, format, 400, explain(parsed.error))
       try {
         const created = await createRequest(deps.db, parsed.data, now())
-        const notice = translate('es', 'open311.notice', { institution: created.institution, dueDate: created.dueDate })
+        const notice = translate('es', 'open311.notice', { institution: created.institution, dueDate: created.dueDate, dueTime: created.dueTime })
         return respond(c, format, 'service_requests', [{ service_request_id: created.code, service_notice: notice, account_id: null }])
       } catch (error) {
         if (error instanceof ValidationError) return open311Error(c, format, 400, error.message)

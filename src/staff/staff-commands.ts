@@ -53,5 +53,6 @@ export async function summarizeForStaff(tx: Tx, code: string, ctx: StaffContext)
     facility: redactPiiAndNames(facts.facility),
     unit: facts.unit,
     dueDate: facts.dueDate,
+    dueTime: facts.dueTime,
   }
 }

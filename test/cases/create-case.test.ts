@@ -53,6 +53,8 @@ describe.each(databaseKinds)('createCase on %s', (kind) => {
       institution: 'Dirección de Área de Salud Guatemala Nor Occidente (Ministerio de Salud Pública y Asistencia Social)',
       unit: 'Dirección de Área de Salud Guatemala Nor Occidente',
       dueDate: '2026-11-28',
+      // the hour too, Guatemala time (UTC-6)
+      dueTime: '21:00',
       urgent: false,
     })
     const { row } = await stored(result.code)
