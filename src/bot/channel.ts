@@ -66,7 +66,12 @@ export type DeliveryResult =
   | { ok: false; permanent: boolean; error: string }
 
 /** What the runtime answers for one inbound message. */
-export type HandleResult = { duplicate: boolean; replies: Reply[] }
+export type HandleResult = {
+  duplicate: boolean
+  replies: Reply[]
+  /** the conversation's language after this message (unknown for a repeat) */
+  locale?: string
+}
 
 export type InboundHandler = (message: InboundMessage) => Promise<HandleResult>
 

@@ -240,7 +240,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         { channel: message.channel, replies: result.replies.length, node: result.session.nodeId },
         'inbound message handled',
       )
-      return { duplicate: false, replies: result.replies }
+      return { duplicate: false, replies: result.replies, locale: result.session.locale }
     })
   }
 

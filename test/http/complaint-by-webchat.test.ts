@@ -115,11 +115,24 @@ describe.each(databaseKinds)('a complaint through the web chat on %s', (kind) =>
     await composed.outbox.runOnce()
     const poll = async () =>
       (await composed.app.request('/webchat/messages', { headers: { 'x-conversation-id': webchatSecret('conversation-gamma') } })).json()
-    expect(await poll()).toEqual({ replies: [{ text: 'Su caso fue atendido' }] })
+    expect(await poll()).toEqual({ replies: [{ text: 'Su caso fue atendido' }], locale: 'es' })
     expect(await poll()).toEqual({ replies: [] })
     // the id in the query string still works, for clients written before the header
     const byQuery = await composed.app.request(`/webchat/messages?conversationId=${webchatSecret('conversation-gamma')}`)
     expect(await byQuery.json()).toEqual({ replies: [] })
+  })
+
+  it('names the conversation\'s language in its answers, so the page speaks it too', async () => {
+    const post = async (text: string, n: number) =>
+      (await composed.app.request('/webchat/messages', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ conversationId: webchatSecret('conversation-locale'), messageId: `locale-message-${n}`, text }),
+      })).json()
+    expect(await post('hola', 1)).toMatchObject({ locale: 'es' })
+    expect(await post('idioma en', 2)).toMatchObject({ locale: 'en' })
+    const page = await (await composed.app.request('/')).text()
+    expect(page).toMatch(/<meta name="dialogo-media-max-bytes" content="\d+">/)
   })
 
   it('reports the database kind on /health', async () => {

@@ -100,7 +100,7 @@ describe.each(databaseKinds)('a web chat conversation from before the upgrade on
     const restarted = await testApp(database)
     expect(await whereFound(database, old)).toEqual([])
     const poll = await restarted.app.request('/webchat/messages', { headers: { 'x-conversation-id': old } })
-    expect(await poll.json()).toEqual({ replies: [{ text: 'Novedades de su caso' }] })
+    expect(await poll.json()).toEqual({ replies: [{ text: 'Novedades de su caso' }], locale: 'es' })
     const chat = webchatConversation(restarted.app, old)
     await chat.say('hola')
     expect(chat.text()).toMatch(/Qué desea hacer/)

@@ -4,7 +4,7 @@ import { getConnInfo } from '@hono/node-server/conninfo'
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import type { Db } from '../../../db/client.js'
-import { webchatMessages } from '../../../db/schema/index.js'
+import { contacts, webchatMessages } from '../../../db/schema/index.js'
 import { validate } from '../../../http/validate.js'
 import type { InboundHandler, MediaSource } from '../../channel.js'
 import { ReplySchema } from '../../reply-schema.js'
@@ -150,10 +150,11 @@ export function createWebchatRoutes(deps: WebchatRoutesOptions) {
     const at = now()
     const flood = worst(byConversation.hit(deps.keys.contact(body.conversationId), at.getTime()), clientKey ? byClient.hit(clientKey, at.getTime()) : 'ok')
     if (flood !== 'ok') {
-      const language = (c.req.header('accept-language') ?? '').toLowerCase().startsWith('en') ? 'en' : 'es'
-      // told once in words; later refusals in the same minute say only the status
       c.header('retry-after', '30')
-      return problem(c, 429, flood === 'first' ? FLOOD_TEXT[language] : 'too many messages, wait and retry')
+      // told once, in words and in the conversation's language; later refusals say only the status
+      if (flood === 'again') return problem(c, 429, 'too many messages, wait and retry')
+      const language = (await conversationLocale(deps.db, deps.keys.contact(body.conversationId))) ?? c.req.header('accept-language') ?? ''
+      return problem(c, 429, FLOOD_TEXT[language.toLowerCase().startsWith('en') ? 'en' : 'es'])
     }
     const externalId = deps.keys.message(body.conversationId, body.messageId)
     const result = await deps.handle({
@@ -167,7 +168,7 @@ export function createWebchatRoutes(deps: WebchatRoutesOptions) {
       clientKey,
       replay: deps.keys.replay(body.conversationId),
     })
-    return c.json({ replies: result.replies })
+    return c.json({ replies: result.replies, ...(result.locale ? { locale: result.locale } : {}) })
   })
 
   app.get('/webchat/messages', validate('query', PollQuerySchema), async (c) => {
@@ -191,9 +192,19 @@ export function createWebchatRoutes(deps: WebchatRoutesOptions) {
       }
       return pending
     })
-    return c.json({ replies: rows.map((row) => ReplySchema.parse(row.body)) })
+    const locale = rows.length > 0 ? await conversationLocale(deps.db, conversationId) : null
+    return c.json({ replies: rows.map((row) => ReplySchema.parse(row.body)), ...(locale ? { locale } : {}) })
   })
   return app
+}
+
+/** The language a conversation is held in, by its stored key; null before its first message. */
+async function conversationLocale(db: Db, contactKey: string): Promise<string | null> {
+  const [row] = await db
+    .select({ locale: contacts.locale })
+    .from(contacts)
+    .where(and(eq(contacts.channel, 'webchat'), eq(contacts.channelUserId, contactKey)))
+  return row?.locale ?? null
 }
 
 function worst(a: 'ok' | 'first' | 'again', b: 'ok' | 'first' | 'again'): 'ok' | 'first' | 'again' {
@@ -206,6 +217,7 @@ function withPageSettings(html: string, deps: WebchatRoutesOptions): string {
   const meta = [
     `<meta name="dialogo-kiosk" content="${deps.kiosk === true ? '1' : '0'}">`,
     `<meta name="dialogo-kiosk-idle-minutes" content="${deps.kioskIdleMinutes ?? 3}">`,
+    `<meta name="dialogo-media-max-bytes" content="${deps.maxMediaBytes ?? DEFAULT_MAX_MEDIA_BYTES}">`,
   ].join('\n  ')
   return html.replace('<meta charset="utf-8">', `<meta charset="utf-8">\n  ${meta}`)
 }
