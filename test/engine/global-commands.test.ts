@@ -133,7 +133,7 @@ describe('global commands in the middle of a complaint', () => {
   it('"salir" while idle asks the runtime to leave every poll group and subscription', () => {
     const talk = chat()
     const result = talk.send('salir')
-    expect(result.effects).toEqual([{ type: 'poll.leave', args: {} }])
+    expect(result.effects).toEqual([{ type: 'poll.leave', args: { which: null } }])
     expect(result.session).toMatchObject({ flowId: 'pollLeave', waiting: 'effect' })
   })
 
