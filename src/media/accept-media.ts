@@ -32,16 +32,19 @@ export async function acceptMedia(db: DbOrTx, input: AcceptMediaInput, logger: L
     return { kind: 'unsupported', what: 'media-failed' }
   }
   if (file.bytes.length > input.maxBytes) return tooLarge
-  if (!isAllowedMedia(input.kind, file.mimeType)) return { kind: 'unsupported', what: 'media-type' }
   let cleaned: { bytes: Buffer; mimeType: string } | null
   try {
+    // the bytes decide what a file is: a photo sent as a "file" of any type is cleaned and kept
+    // as the image it is, under the type its format names
     cleaned = await stripImageMetadata(file.bytes)
   } catch (error) {
     if (error instanceof UnreadableImageError) return { kind: 'unsupported', what: 'media-type' }
     throw error
   }
-  // a file that says it is a photo but cannot be decoded could be anything: not kept
-  if (!cleaned && input.kind === 'image') return { kind: 'unsupported', what: 'media-type' }
+  if (!cleaned && (input.kind === 'image' || !isAllowedMedia(input.kind, file.mimeType))) {
+    // a "photo" that does not decode could be anything, and so could a type we do not keep
+    return { kind: 'unsupported', what: 'media-type' }
+  }
   const stored = await storeMedia(db, {
     channel: input.channel,
     kind: input.kind,

@@ -4,8 +4,8 @@ import { inboundMessages } from '../../db/schema/index.js'
 import type { ChannelKind } from '../channel.js'
 
 /**
- * Whether this (channel, message id) was handled before. Adapters ask before downloading media,
- * so a repeated delivery does not fetch and store the same file twice; the runtime still dedupes.
+ * Whether this (channel, message id) was handled before. The inbound intake asks before it
+ * downloads a file, so a repeated delivery does not fetch and store it twice; the runtime still dedupes.
  */
 export async function alreadyHandled(db: DbOrTx, channel: ChannelKind, externalId: string): Promise<boolean> {
   const [row] = await db

@@ -68,6 +68,15 @@ describe.each(databaseKinds)('the inbound intake on %s', (kind) => {
     expect(await metadataOf((await storedRow(content.ref))?.content ?? Buffer.alloc(0))).toMatchObject({ exif: false, xmp: false })
   })
 
+  it('keeps a photo whose platform called it a plain file as the JPEG it is, cleaned', async () => {
+    const file = platformFile(await phonePhoto('#630'), 'application/octet-stream')
+    const content = await intake(mediaMessage('document', file.source, 'application/octet-stream'), { media: true })
+    if (content.kind !== 'media') throw new Error(`expected media, got ${JSON.stringify(content)}`)
+    const row = await storedRow(content.ref)
+    expect(row).toMatchObject({ kind: 'document', mimeType: 'image/jpeg' })
+    expect(await metadataOf(row?.content ?? Buffer.alloc(0))).toMatchObject({ exif: false, xmp: false })
+  })
+
   it('keeps a voice note as it came', async () => {
     const voice = Buffer.from('OggS a voice note')
     const content = await intake(mediaMessage('voice', platformFile(voice, 'audio/ogg; codecs=opus').source, 'audio/ogg'), { media: true })
