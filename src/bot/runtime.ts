@@ -129,8 +129,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 
   /** Performs the effects a step asked for, feeding each result back, until the engine waits. */
-  async function performEffects(tx: Tx, first: StepResult, engine: EngineContext, context: EffectContext) {
+  async function performEffects(tx: Tx, first: StepResult, initial: EngineContext, context: EffectContext) {
     const replies: Reply[] = []
+    let engine = initial
     let result = first
     replies.push(...result.replies)
     for (let performed = 0; result.effects.length > 0; performed++) {
@@ -138,10 +139,21 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const [effect] = result.effects
       if (!effect) break
       const value = await options.handlers[effect.type](tx, effect, { ...context, locale: result.session.locale })
+      engine = await withNamedFlow(tx, engine, value, result.session.locale)
       result = step(result.session, { kind: 'effect.result', effect: effect.type, result: value }, engine)
       replies.push(...result.replies)
     }
     return { session: result.session, replies }
+  }
+
+  /**
+   * An effect may name a flow for the conversation to enter (`{ flow: 'poll:…' }`, read by an
+   * `enter` node); one that is data rather than code is found before the engine steps into it.
+   */
+  async function withNamedFlow(tx: Tx, engine: EngineContext, value: Json, locale: string): Promise<EngineContext> {
+    const named = value !== null && typeof value === 'object' && !Array.isArray(value) ? value['flow'] : undefined
+    if (typeof named !== 'string' || Object.hasOwn(engine.flows, named) || !options.resolveFlows) return engine
+    return { ...engine, flows: { ...engine.flows, ...(await options.resolveFlows(tx, [named], locale)) } }
   }
 
   /**

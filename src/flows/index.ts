@@ -3,7 +3,7 @@ import { complaintFlow } from './complaint.js'
 import { followupFlow } from './followup.js'
 import { languageFlow } from './language.js'
 import { menuFlow } from './menu.js'
-import { pollJoinFlow, pollLeaveFlow, pollSubscribeFlow } from './poll-membership.js'
+import { pollJoinFlow, pollLeaveFlow, pollResumeFlow, pollSubscribeFlow } from './poll-membership.js'
 import { staffAckFlow, staffCaseFlow, staffLinkFlow } from './staff.js'
 import { statusFlow } from './status.js'
 import { forgetFlow, myDataFlow, releaseFlow } from './privacy.js'
@@ -17,6 +17,7 @@ export const flows: Readonly<Record<string, Flow>> = validateFlows({
   pollJoin: pollJoinFlow,
   pollSubscribe: pollSubscribeFlow,
   pollLeave: pollLeaveFlow,
+  pollResume: pollResumeFlow,
   followup: followupFlow,
   staffLink: staffLinkFlow,
   staffAck: staffAckFlow,

@@ -57,6 +57,21 @@ export const pollSubscribeFlow = {
  * "salir": no more polls. In one group (or only subscribed) it leaves at once; in several it asks
  * which, by code, or "todas" for every group and the subscription.
  */
+/**
+ * "seguir consulta": back into the oldest poll the member set aside (went to the menu, or another
+ * conversation came first); it starts where a reminder would.
+ */
+export const pollResumeFlow = {
+  id: 'pollResume',
+  title: 'pollResume.title',
+  start: 'find',
+  nodes: {
+    find: { kind: 'effect', effect: 'poll.pending', args: {}, resultVar: 'pending', next: 'resume' },
+    resume: { kind: 'enter', flowVar: 'pending.flow', vars: { poll: 'pending.poll' }, otherwise: 'none' },
+    none: { kind: 'end', text: 'pollResume.none' },
+  },
+} satisfies FlowDefinition
+
 export const pollLeaveFlow = {
   id: 'pollLeave',
   title: 'pollLeave.title',

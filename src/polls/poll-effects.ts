@@ -4,6 +4,8 @@ import { JsonSchema } from '../bot/engine/index.js'
 import { joinGroup } from './groups.js'
 import { leaveChosen, subscribe } from './membership.js'
 import { recordAnswers } from './record-answers.js'
+import { pollFlowId } from './poll-flow.js'
+import { pendingPolls } from './poll-queue.js'
 import { allowLookup } from '../privacy/lookup-limit.js'
 import type { EffectContext } from '../bot/runtime.js'
 
@@ -32,7 +34,9 @@ function clientKeys(context: EffectContext, action: string, scope = ''): string[
 }
 
 /** The poll effects of the conversation flows: answering, joining a group, subscribing, leaving. */
-export function pollEffectHandlers(limits: PollLimits = {}): Pick<EffectHandlers, 'poll.answer' | 'poll.join' | 'poll.subscribe' | 'poll.leave'> {
+export function pollEffectHandlers(
+  limits: PollLimits = {},
+): Pick<EffectHandlers, 'poll.answer' | 'poll.join' | 'poll.subscribe' | 'poll.leave' | 'poll.pending'> {
   const joinsPerHour = limits.joinsPerHour ?? DEFAULT_JOINS_PER_HOUR
   const ballotsPerHour = limits.ballotsPerHour ?? DEFAULT_BALLOTS_PER_HOUR
   return {
@@ -56,5 +60,11 @@ export function pollEffectHandlers(limits: PollLimits = {}): Pick<EffectHandlers
     'poll.subscribe': async (tx, effect, context) =>
       subscribe(tx, context.contactId, SubscribeArgsSchema.parse(effect.args).municipality, context.now),
     'poll.leave': async (tx, effect, context) => leaveChosen(tx, context.contactId, LeaveArgsSchema.parse(effect.args).which ?? null, context.now),
+    // "seguir consulta": the oldest poll the member was sent and has neither finished nor left
+    'poll.pending': async (tx, _effect, context) => {
+      const pending = await pendingPolls(tx, context.contactId, context.now)
+      const [first] = pending
+      return first ? { flow: pollFlowId(first), poll: first, count: pending.length } : { flow: null, poll: null, count: 0 }
+    },
   }
 }

@@ -1,4 +1,5 @@
-import { and, eq, gt, isNull, ne, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gt, isNotNull, isNull, ne, sql, type SQL } from 'drizzle-orm'
+import type { Tx } from '../db/client.js'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import { pollInvitations, polls, sessions } from '../db/schema/index.js'
 import { POLL_FLOW_PREFIX } from './poll-flow.js'
@@ -30,6 +31,26 @@ export function sitsInAnotherPoll(pollId: AnyPgColumn | string, contactId: AnyPg
       and ${other}.completed_at is null and ${other}.withdrawn_at is null
       and ${otherPoll}.status = 'open' and ${otherPoll}.closes_at > ${now.toISOString()}::timestamptz
   )`
+}
+
+/** The open polls this contact was sent and has neither finished nor left, the oldest first. */
+export async function pendingPolls(tx: Tx, contactId: string, now: Date): Promise<string[]> {
+  const rows = await tx
+    .select({ pollId: pollInvitations.pollId })
+    .from(pollInvitations)
+    .innerJoin(polls, eq(polls.id, pollInvitations.pollId))
+    .where(
+      and(
+        eq(pollInvitations.contactId, contactId),
+        isNotNull(pollInvitations.invitedAt),
+        isNull(pollInvitations.completedAt),
+        isNull(pollInvitations.withdrawnAt),
+        eq(polls.status, 'open'),
+        gt(polls.closesAt, now),
+      ),
+    )
+    .orderBy(asc(pollInvitations.invitedAt))
+  return rows.map((row) => row.pollId)
 }
 
 /** Open polls, other than `pollId`, that this contact was invited to and has not finished or left. */

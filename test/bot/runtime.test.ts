@@ -49,6 +49,7 @@ describe.each(databaseKinds)('runtime on %s', (kind) => {
     'contact.summary': async () => null,
     'contact.release': async () => null,
     'poll.leave': async () => null,
+    'poll.pending': async () => null,
   }
 
   beforeAll(async () => {

@@ -15,6 +15,7 @@ describe('validateFlows', () => {
       'myData',
       'pollJoin',
       'pollLeave',
+      'pollResume',
       'pollSubscribe',
       'release',
       'staffAck',

@@ -20,6 +20,7 @@ function keysOfNode(node: FlowNode): string[] {
     case 'branch':
     case 'effect':
     case 'setLocale':
+    case 'enter':
       return []
   }
 }

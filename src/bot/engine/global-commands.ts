@@ -15,8 +15,10 @@ export type GlobalCommand =
   | { name: 'join'; code?: string }
   /** receive the polls of one's municipality */
   | { name: 'subscribe' }
-  /** leave every poll group and subscription ("salir"); inside a conversation, cancel it */
-  | { name: 'leave' }
+  /** leave poll groups and subscriptions ("salir"; "salir CODE": that group only); inside a conversation, cancel it */
+  | { name: 'leave'; code?: string }
+  /** "seguir consulta": go back into a poll set aside */
+  | { name: 'resume' }
   /** a staff command with a code: link the chat to units, acknowledge a case, read its summary */
   | { name: 'staff'; flow: string; code: string }
   /** "borrar mis datos": delete everything about this contact, after a confirmation */
@@ -33,6 +35,7 @@ export const STATUS_FLOW = 'status'
 export const JOIN_FLOW = 'pollJoin'
 export const SUBSCRIBE_FLOW = 'pollSubscribe'
 export const LEAVE_FLOW = 'pollLeave'
+export const RESUME_FLOW = 'pollResume'
 export const FORGET_FLOW = 'forget'
 export const MY_DATA_FLOW = 'myData'
 export const RELEASE_FLOW = 'release'
@@ -48,6 +51,8 @@ const SINGLE_WORDS: Readonly<Record<string, GlobalCommand>> = {
   estado: { name: 'status' }, status: { name: 'status' },
   'borrar mis datos': { name: 'forget' }, 'borrar datos': { name: 'forget' }, 'delete my data': { name: 'forget' }, 'forget me': { name: 'forget' },
   'mis datos': { name: 'myData' }, 'my data': { name: 'myData' },
+  'seguir consulta': { name: 'resume' }, 'seguir encuesta': { name: 'resume' }, encuesta: { name: 'resume' },
+  'continuar consulta': { name: 'resume' }, 'continue poll': { name: 'resume' }, 'resume poll': { name: 'resume' },
 }
 const LANGUAGE_WORDS = new Set(['idioma', 'language', 'lenguaje'])
 /**
@@ -64,6 +69,8 @@ const CODE = /^(?:(?=.*\d)[A-Z0-9-]{4,20}|[A-Z0-9]{5}-[A-Z0-9]{5}|[A-Z0-9]{4}-[A
  * not one.
  */
 const BARE_CODE = /^([0-9A-HJKMNP-TV-Z]{5})[\s-]?([0-9A-HJKMNP-TV-Z]{5})$|^(?=[A-Z-]*\d)([0-9A-HJKMNP-TV-Z]{4})-([0-9A-HJKMNP-TV-Z]{4})$/
+/** "salir K7QM3-XHA2P": leave the group of that invite code only */
+const LEAVE_WORD = /^\/?(?:salir|leave)\b[\s:#.-]*/iu
 /** "unirme MESA-4821": the code of a group, shaped like a case code */
 const JOIN_WORD = /^\/?(?:unirme|unirse|join)\b[\s:#.-]*/iu
 
@@ -90,6 +97,8 @@ export function parseGlobalCommand(text: string, locales: readonly string[]): Gl
     const code = codeAfter(JOIN_WORD, text)
     return code === undefined ? null : { name: 'join', code }
   }
+  const leaveCode = second !== undefined ? codeAfter(LEAVE_WORD, text) : undefined
+  if (leaveCode !== undefined) return { name: 'leave', code: leaveCode }
   const releaseCode = codeAfter(RELEASE_WORDS, text)
   if (releaseCode !== undefined) return { name: 'release', code: releaseCode }
   for (const { word, flow } of STAFF_WORDS) {
@@ -122,7 +131,9 @@ export function runGlobalCommand(turn: Turn, command: GlobalCommand, ctx: Engine
     case 'menu': {
       // a half-told complaint is not thrown away by one word: asked once, "menu" again leaves it
       const question = currentQuestion(session, ctx)
-      if (question && session.flowId !== MENU_FLOW && hasAnswers(session.vars) && session.vars[LEAVE_ASKED_VAR] !== true) {
+      // a poll sent to the member (optOut) is set aside, not lost: "seguir consulta" brings it back
+      const own = session.flowId !== null && ctx.flows[session.flowId]?.optOut !== true
+      if (question && own && session.flowId !== MENU_FLOW && hasAnswers(session.vars) && session.vars[LEAVE_ASKED_VAR] !== true) {
         session.vars[LEAVE_ASKED_VAR] = true
         turn.replies.push({ text: t('engine.leaveConfirm') }, questionReply(question, session, ctx))
         return
@@ -154,12 +165,20 @@ export function runGlobalCommand(turn: Turn, command: GlobalCommand, ctx: Engine
     case 'subscribe':
       return startFlow(turn, SUBSCRIBE_FLOW, ctx)
     case 'leave': {
+      // "salir CODE" names a group: leave that one, whatever was going on
+      if (command.code !== undefined) {
+        goIdle(session)
+        return startFlow(turn, LEAVE_FLOW, ctx, { code: command.code })
+      }
       // mid-complaint "salir" has always meant "stop this"; idle, or inside a poll, it means "no more polls"
       const flow = session.flowId === null ? undefined : ctx.flows[session.flowId]
       if (flow && flow.id !== MENU_FLOW && flow.optOut !== true) return runGlobalCommand(turn, { name: 'cancel' }, ctx)
       goIdle(session)
       return startFlow(turn, LEAVE_FLOW, ctx)
     }
+    case 'resume':
+      goIdle(session)
+      return startFlow(turn, RESUME_FLOW, ctx)
     case 'staff':
       return startFlow(turn, command.flow, ctx, { code: command.code })
     case 'forget':

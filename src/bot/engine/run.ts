@@ -92,6 +92,16 @@ function run(turn: Turn, ctx: EngineContext): void {
         enter(session, node.next, ctx)
         break
       }
+      case 'enter': {
+        const target = readVar(session.vars, node.flowVar)
+        if (typeof target === 'string' && Object.hasOwn(ctx.flows, target)) {
+          const vars = Object.fromEntries(Object.entries(node.vars).map(([name, path]) => [name, readVar(session.vars, path) ?? null]))
+          startFlow(turn, target, ctx, vars)
+          return
+        }
+        enter(session, node.otherwise, ctx)
+        break
+      }
       case 'end':
         if (node.text !== undefined) turn.replies.push({ text: ctx.t(session.locale, node.text, session.vars) })
         markEnd(turn.replies)

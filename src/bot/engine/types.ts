@@ -100,6 +100,7 @@ export const EFFECT_NAMES = [
   'poll.join',
   'poll.subscribe',
   'poll.leave',
+  'poll.pending',
   'contact.forget',
   'contact.summary',
   'contact.release',
@@ -131,6 +132,11 @@ export const NodeSchema = z.discriminatedUnion('kind', [
   }),
   /** switch the session's language to the locale held in `var` (asked with a choice before) */
   z.object({ kind: z.literal('setLocale'), var: z.string(), next: z.string() }),
+  /**
+   * start the flow whose id an effect left in `flowVar` (a poll the member set aside), with the
+   * variables `vars` maps to it (its name -> a path here); `otherwise` when there is none
+   */
+  z.object({ kind: z.literal('enter'), flowVar: z.string(), vars: z.record(z.string(), z.string()).default({}), otherwise: z.string() }),
   /** the conversation is over; an optional closing message */
   z.object({ kind: z.literal('end'), text: z.string().optional() }),
 ])

@@ -66,6 +66,8 @@ function targets(node: FlowNode): string[] {
       return [...node.cases.map((c) => c.next), node.default]
     case 'end':
       return []
+    case 'enter':
+      return [node.otherwise]
     case 'say':
     case 'ask':
     case 'effect':
