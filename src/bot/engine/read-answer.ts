@@ -38,6 +38,7 @@ export function readAnswer(node: AskNode, input: MessageContent, session: Sessio
       if (input.kind !== 'text' && input.kind !== 'choice') return problem(unexpected(input, spec))
       const answer = readChoice(node.var, spec.source, input, session, ctx)
       if (answer.ok && spec.locate) answer.extra[spec.locate.locatedVar] = false
+      if (!answer.ok && spec.locate && spec.source.from === 'departments' && input.kind === 'text') return readMunicipalityAsPlace(node.var, spec.locate, input, session, ctx) ?? answer
       return answer
     }
     case 'multi':
@@ -121,4 +122,29 @@ export function readYesNo(text: string, extra?: YesNoWords): boolean | undefined
   if (YES.has(normalized) || extra?.yes.has(normalized) === true) return true
   if (NO.has(normalized) || extra?.no.has(normalized) === true) return false
   return undefined
+}
+
+/**
+ * "xela", "Mixco" where a department was asked ("escriba el departamento"): a municipality named
+ * instead places both, as a shared location does, and the citizen confirms it. Undefined when the
+ * text names no single municipality either.
+ */
+function readMunicipalityAsPlace(
+  departmentVar: string,
+  locate: { municipalityVar: string; locatedVar: string },
+  input: MessageContent & { kind: 'text' },
+  session: Session,
+  ctx: EngineContext,
+): Answer | undefined {
+  const named = readChoice(locate.municipalityVar, { from: 'municipalities', departmentVar }, input, session, ctx)
+  if (!named.ok || typeof named.value !== 'string') return undefined
+  const municipality = ctx.catalog.municipalities.find((m) => m.code === named.value)
+  const department = ctx.catalog.departments.find((d) => d.code === municipality?.departmentCode)
+  if (!municipality || !department) return undefined
+  return accepted(department.code, {
+    [`${departmentVar}Label`]: department.name,
+    [locate.municipalityVar]: municipality.code,
+    [`${locate.municipalityVar}Label`]: municipality.name,
+    [locate.locatedVar]: true,
+  })
 }
