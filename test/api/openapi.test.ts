@@ -43,11 +43,10 @@ describe('the OpenAPI document', () => {
   })
 
   it('gives every operation a response schema and an example, besides those still listed here', async () => {
-    // Routers of other work in progress (evidence, statistics, polls, rule deletion): each entry
+    // Routers of other work in progress (evidence, statistics, polls): each entry
     // goes once its router gives a `response`; a new operation without one fails this test.
     const pending = new Set([
       'GET /api/v1/cases/{code}/evidence/{id}',
-      'DELETE /api/v1/rules/{id}',
       'GET /api/v1/stats/cases',
       'GET /api/v1/stats/timeliness',
       'GET /api/v1/polls',
@@ -66,7 +65,8 @@ describe('the OpenAPI document', () => {
     for (const [path, methods] of Object.entries(raw.paths)) {
       for (const [method, operation] of Object.entries(methods)) {
         const [status, success] = Object.entries(operation.responses).find(([code]) => code.startsWith('2')) ?? []
-        const described = status !== undefined && Object.values(success?.content ?? {}).some((media) => media.schema !== undefined && media.example !== undefined)
+        // 204 has no body to describe
+        const described = status === '204' || (status !== undefined && Object.values(success?.content ?? {}).some((media) => media.schema !== undefined && media.example !== undefined))
         if (!described && !pending.has(`${method.toUpperCase()} ${path}`)) lacking.push(`${method.toUpperCase()} ${path}`)
       }
     }
