@@ -35,6 +35,8 @@ export function alertVars(facts: StaffCaseFacts, locale: string) {
     dueDate: facts.dueDate,
     dueTime: facts.dueTime,
     assignee: facts.assignee,
+    // " Lo trabaja: Ana López." when someone of the unit has the case, else nothing
+    assigned: facts.assignee === '' ? '' : staffTranslate(locale, 'staffAlert.assigneeNote', { assignee: facts.assignee }),
   }
 }
 

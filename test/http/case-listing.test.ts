@@ -124,6 +124,14 @@ describe.each(databaseKinds)('listing, exporting and assigning cases on %s', (ki
     // to the staff chat of the unit, and never to someone outside it
     expect((await call(tokens.area, 'POST', `/api/v1/cases/${codes.phone}/assign`, { assignee: `staff:${staff.id}` })).status).toBe(200)
     expect((await call(tokens.area, 'POST', `/api/v1/cases/${codes.phone}/assign`, { assignee: 'token:das-ixil' })).status).toBe(422)
+
+    // later alerts of the case say who has it
+    expect((await call(tokens.area, 'POST', `/api/v1/cases/${codes.phone}/assign`, { assignee: 'token:Ana Pérez' })).status).toBe(200)
+    expect((await call(tokens.area, 'POST', `/api/v1/cases/${codes.phone}/transition`, { to: 'resolved' })).status).toBe(200)
+    expect((await call(tokens.area, 'POST', `/api/v1/cases/${codes.phone}/transition`, { to: 'reopened' })).status).toBe(200)
+    const reopened = (await database.db.select().from(outbox).where(eq(outbox.address, 'listing-staff'))).map((row) => JSON.stringify(row.body)).filter((text) => text.includes('se abrió de nuevo'))
+    expect(reopened).toHaveLength(1)
+    expect(reopened[0]).toContain('Lo trabaja: Ana Pérez.')
   })
 
   it('lets an institution token pass a case only to units of its own institution', async () => {
