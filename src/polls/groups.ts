@@ -3,6 +3,7 @@ import { newTrackingCode, normalizeTrackingCode } from '../cases/tracking-code.j
 import type { DbOrTx } from '../db/client.js'
 import { municipalities, pollGroupMembers, pollGroups } from '../db/schema/index.js'
 import { NotFoundError, ValidationError } from '../domain-errors.js'
+import { memberNumber, memberSecret } from './member-numbers.js'
 
 /** A group as staff see it: how many members, never who. */
 export type PollGroup = { id: string; name: string; municipalityCode: string | null; inviteCode: string; members: number; createdAt: Date }
@@ -44,7 +45,8 @@ export async function rotateInviteCode(db: DbOrTx, id: string): Promise<PollGrou
   return getGroup(db, id)
 }
 
-export type JoinOutcome = { joined: boolean; already: boolean; group: string | null }
+/** `member`: their number in this mesa, the handle a facilitator would remove them by */
+export type JoinOutcome = { joined: boolean; already: boolean; group: string | null; member?: string }
 
 /** Adds a contact to the group whose invite code they sent; a code nobody has joins nothing. */
 export async function joinGroup(db: DbOrTx, contactId: string, typedCode: string, now: Date): Promise<JoinOutcome> {
@@ -55,12 +57,13 @@ export async function joinGroup(db: DbOrTx, contactId: string, typedCode: string
     .select()
     .from(pollGroupMembers)
     .where(and(eq(pollGroupMembers.groupId, group.id), eq(pollGroupMembers.contactId, contactId)))
-  if (existing && existing.leftAt === null) return { joined: true, already: true, group: group.name }
+  const member = memberNumber(await memberSecret(db), group.id, contactId)
+  if (existing && existing.leftAt === null) return { joined: true, already: true, group: group.name, member }
   await db
     .insert(pollGroupMembers)
     .values({ groupId: group.id, contactId, joinedAt: now })
     .onConflictDoUpdate({ target: [pollGroupMembers.groupId, pollGroupMembers.contactId], set: { joinedAt: now, leftAt: null } })
-  return { joined: true, already: false, group: group.name }
+  return { joined: true, already: false, group: group.name, member }
 }
 
 async function requireMunicipality(db: DbOrTx, code: string): Promise<void> {
