@@ -13,9 +13,14 @@ export const statusFlow = {
   nodes: {
     hasCode: {
       kind: 'branch',
-      cases: [{ when: { var: 'code', present: true }, next: 'lookup' }],
+      cases: [
+        { when: { var: 'code', present: true }, next: 'lookup' },
+        { when: { var: 'malformed', present: true }, next: 'malformed' },
+      ],
       default: 'code',
     },
+    // "estado 123": say what is wrong with it before asking again
+    malformed: { kind: 'say', text: 'status.malformed', next: 'code' },
     code: { kind: 'ask', var: 'code', prompt: 'status.code.prompt', input: { type: 'text', min: 4, max: 20 }, next: 'lookup' },
     lookup: { kind: 'effect', effect: 'case.lookup', args: { code: 'code' }, resultVar: 'lookup', next: 'found' },
     found: {

@@ -10,7 +10,7 @@ export type GlobalCommand =
   | { name: 'cancel' }
   | { name: 'language'; locale?: string }
   /** `bare`: the message was only a code ("K7QM3-XHA2P"), no word before it */
-  | { name: 'status'; code?: string; bare?: true }
+  | { name: 'status'; code?: string; bare?: true; malformed?: string }
   /** join a mesa de diálogo's group with its invite code */
   | { name: 'join'; code?: string }
   /** receive the polls of one's municipality */
@@ -107,6 +107,9 @@ export function parseGlobalCommand(text: string, locales: readonly string[]): Gl
   }
   const code = codeAfter(STATUS_WORD, text)
   if (code !== undefined) return { name: 'status', code }
+  // "estado 123": one piece with a digit is a code mistyped, not a sentence ("Estado deplorable…")
+  const typed = text.trim().replace(STATUS_WORD, '')
+  if (STATUS_WORD.test(text.trim()) && /^\S{1,20}$/u.test(typed) && /\d/u.test(typed)) return { name: 'status', malformed: typed }
   const bare = BARE_CODE.exec(text.trim().toUpperCase())
   if (bare) return { name: 'status', code: bare.slice(1).filter((piece) => piece !== undefined).join('-'), bare: true }
   return null
@@ -158,6 +161,7 @@ export function runGlobalCommand(turn: Turn, command: GlobalCommand, ctx: Engine
       if (asking?.var === 'code' && session.flowId !== null && session.flowId !== STATUS_FLOW && command.code !== undefined) {
         return startFlow(turn, session.flowId, ctx, { code: command.code })
       }
+      if (command.malformed !== undefined) return startFlow(turn, STATUS_FLOW, ctx, { malformed: command.malformed })
       return startFlow(turn, STATUS_FLOW, ctx, command.code === undefined ? {} : { code: command.code })
     }
     case 'join':
