@@ -43,5 +43,6 @@ export const createdCase = {
   institution: 'Área de Salud Guatemala Nor Occidente',
   unit: 'Oficina de atención al usuario',
   dueDate: '2026-12-09',
+  dueTime: '17:00',
   urgent: false,
 } as const

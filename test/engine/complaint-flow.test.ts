@@ -89,7 +89,7 @@ describe('complaint flow', () => {
 
     const done = talk.feed('case.create', createdCase)
     expect(talk.texts(done)).toEqual([
-      '✅ Su queja quedó registrada con el código GT-7K3P2. La recibe: Área de Salud Guatemala Nor Occidente. Debería tener respuesta a más tardar el 9 de diciembre de 2026. Para saber cómo va, escriba «estado GT-7K3P2» cuando quiera.',
+      '✅ Su queja quedó registrada con el código GT-7K3P2. La recibe: Área de Salud Guatemala Nor Occidente. Debería tener respuesta a más tardar el 9 de diciembre de 2026 a las 17:00. Para saber cómo va, escriba «estado GT-7K3P2» cuando quiera.',
       talk.t('complaint.thanks'),
     ])
     expect(done.effects).toEqual([])
