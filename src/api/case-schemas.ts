@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { MediaKindSchema } from '../bot/engine/types.js'
 import { CASE_STATUSES, FOLLOW_UP_ANSWERS, IDENTITY_MODES, SECTORS } from '../db/schema/index.js'
 import { pageOf } from './directory-schemas.js'
 
@@ -39,6 +40,17 @@ export const CaseEventSchema = z.object({
   public: z.boolean(),
 })
 
+/** A file of a case in its detail: the metadata of GET …/evidence and the path that downloads it. */
+export const CaseEvidenceSchema = z.object({
+  id: z.uuid(),
+  kind: MediaKindSchema,
+  mimeType: z.string(),
+  size: z.number().int(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  receivedAt: Timestamp,
+  path: z.string(),
+})
+
 const Named = z.object({ code: z.string(), name: z.string() })
 export const CaseDetailSchema = z.object({
   code: z.string(),
@@ -63,6 +75,7 @@ export const CaseDetailSchema = z.object({
   createdAt: Timestamp,
   updatedAt: Timestamp,
   events: z.array(CaseEventSchema),
+  evidence: z.array(CaseEvidenceSchema),
 })
 
 export const TransitionResultSchema = z.object({ code: z.string(), from: z.enum(CASE_STATUSES), to: z.enum(CASE_STATUSES) })
@@ -106,6 +119,17 @@ export const caseExamples = {
       { at: '2026-11-25T15:00:00.000Z', actor: 'citizen', type: 'created', fromStatus: null, toStatus: 'received', unit: null, note: null, public: true },
       { at: '2026-11-25T15:00:00.000Z', actor: 'system', type: 'routed', fromStatus: 'received', toStatus: 'routed', unit: 'Dirección de Área de Salud Guatemala Nor Occidente', note: 'regla 12: salud en Guatemala', public: true },
       { at: '2026-11-25T18:30:00.000Z', actor: 'token:Ana López', type: 'acknowledged', fromStatus: 'routed', toStatus: 'acknowledged', unit: 'Dirección de Área de Salud Guatemala Nor Occidente', note: null, public: true },
+    ],
+    evidence: [
+      {
+        id: '0b7d6c1e-3f1a-4c2b-9a43-6f0e2d1c5a77',
+        kind: 'image',
+        mimeType: 'image/jpeg',
+        size: 184_233,
+        sha256: '9f2c4e0b8a1d7c3e5f6a2b9d0c4e8f1a3b5c7d9e0f2a4c6e8b1d3f5a7c9e0b2d',
+        receivedAt: '2026-11-25T15:02:11.000Z',
+        path: '/api/v1/cases/7K3QM-2XW9P/evidence/0b7d6c1e-3f1a-4c2b-9a43-6f0e2d1c5a77',
+      },
     ],
   },
   transition: { code: '7K3QM-2XW9P', from: 'routed', to: 'acknowledged' },

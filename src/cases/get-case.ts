@@ -4,6 +4,7 @@ import type { DbOrTx } from '../db/client.js'
 import { type CaseStatus, type FollowUpAnswer, type IdentityMode, type Sector, caseEvents, cases, institutions, municipalities, units } from '../db/schema/index.js'
 import { NotFoundError } from '../domain-errors.js'
 import { redactForStaff } from '../privacy/redact-pii.js'
+import { type EvidenceItem, listEvidence } from './case-evidence.js'
 import { normalizeTrackingCode } from './tracking-code.js'
 
 export type CaseEventView = {
@@ -49,7 +50,12 @@ export type CaseDetail = {
   createdAt: Date
   updatedAt: Date
   events: CaseEventView[]
+  /** the files the citizen sent, oldest first, each with where to download it (audited there) */
+  evidence: CaseEvidenceView[]
 }
+
+/** A file of a case as the detail lists it: its metadata and the API path that serves it. */
+export type CaseEvidenceView = EvidenceItem & { path: string }
 
 export type GetCaseOptions = {
   /**
@@ -114,6 +120,7 @@ export async function getCase(db: DbOrTx, input: string, options: GetCaseOptions
     .leftJoin(eventUnit, eq(eventUnit.id, caseEvents.unitId))
     .where(eq(caseEvents.caseId, row.id))
     .orderBy(asc(caseEvents.at), asc(caseEvents.id))
+  const evidence = (await listEvidence(db, row.id)).map((file) => ({ ...file, path: `/api/v1/cases/${row.code}/evidence/${file.id}` }))
 
   const { unitCode, unitName, institutionCode, institutionName } = row
   return {
@@ -139,5 +146,6 @@ export async function getCase(db: DbOrTx, input: string, options: GetCaseOptions
     unit: unitCode !== null && unitName !== null ? { code: unitCode, name: unitName } : null,
     institution: institutionCode !== null && institutionName !== null ? { code: institutionCode, name: institutionName } : null,
     events,
+    evidence,
   }
 }

@@ -5,6 +5,8 @@ import type { Composed } from '../../src/compose.js'
 import type { Database } from '../../src/db/client.js'
 import { type Role, auditLog } from '../../src/db/schema/index.js'
 import { caseRow, fileCase, newContact, unitId } from '../cases/case-fixture.js'
+import { storeMedia } from '../../src/media/store-media.js'
+import { CaseDetailSchema } from '../../src/api/case-schemas.js'
 import { testApp } from '../support/app.js'
 import { databaseKinds, freshDatabase } from '../support/database.js'
 
@@ -108,6 +110,34 @@ describe.each(databaseKinds)('the case endpoints on %s', (kind) => {
     expect(detail.events.at(-1)?.actor).toBe('token:das-nor-occidente')
     const audit = await database.db.select().from(auditLog).where(eq(auditLog.entityId, code))
     expect(audit.map((entry) => entry.action)).toEqual(['transition', 'transition'])
+  })
+
+  it('lists the evidence of a case in its detail, each file with the path that downloads it, to its unit only', async () => {
+    const photo = await storeMedia(database.db, { channel: 'telegram', kind: 'image', mimeType: 'image/jpeg', content: Buffer.from('a photo'), maxBytes: 1000 })
+    const note = await storeMedia(database.db, { channel: 'telegram', kind: 'voice', mimeType: 'audio/ogg', content: Buffer.from('a voice note'), maxBytes: 1000 })
+    const contact = await newContact(database, 'chat-evidence')
+    const { code } = await fileCase(database, { now, contactId: contact.id, draft: { evidence: [photo.id, note.id] } })
+    const plain = await namedCase('chat-no-evidence')
+
+    const response = await call(tokens.ours, 'GET', `/api/v1/cases/${code}`)
+    const detail = CaseDetailSchema.parse(await response.json())
+    expect(detail.evidence).toEqual([photo, note].map((file) => ({
+      id: file.id,
+      kind: file.kind,
+      mimeType: file.mimeType,
+      size: file.size,
+      sha256: file.sha256,
+      receivedAt: expect.any(String),
+      path: `/api/v1/cases/${code}/evidence/${file.id}`,
+    })))
+    const download = await call(tokens.ours, 'GET', detail.evidence[0]?.path ?? '')
+    expect(download.status).toBe(200)
+    expect(Buffer.from(await download.arrayBuffer()).toString()).toBe('a photo')
+
+    expect(CaseDetailSchema.parse(await (await call(tokens.admin, 'GET', `/api/v1/cases/${plain}`)).json()).evidence).toEqual([])
+    const elsewhere = await call(tokens.theirs, 'GET', `/api/v1/cases/${code}`)
+    expect(elsewhere.status).toBe(404)
+    expect(await elsewhere.text()).not.toContain(photo.sha256)
   })
 
   it("gives a named case's contact to its unit, and never a confidential or anonymous one's", async () => {
