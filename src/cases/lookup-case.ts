@@ -1,6 +1,7 @@
 import { and, desc, eq, isNotNull, ne } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { type CaseStatus, caseEvents, cases, institutions, units } from '../db/schema/index.js'
+import type { CaseClock } from './case-events.js'
 import { guatemalaDate } from './guatemala-date.js'
 import { normalizeTrackingCode } from './tracking-code.js'
 
@@ -10,7 +11,38 @@ import { normalizeTrackingCode } from './tracking-code.js'
  */
 export type CaseLookup =
   | { found: false }
-  | { found: true; code: string; status: CaseStatus; institution: string | null; updatedDate: string; lastNote: string | null }
+  | {
+      found: true
+      code: string
+      status: CaseStatus
+      institution: string | null
+      updatedDate: string
+      lastNote: string | null
+      /** for an escalated case, the deadline it missed, so the citizen is told which one */
+      missedClock?: CaseClock
+    }
+
+/**
+ * The clock an escalation event names. The escalation job (escalate-overdue.ts) writes which
+ * deadline was missed only in its note, so the note's opening words are read here; a test runs
+ * the real job for both clocks, so a change of wording fails there, not silently.
+ */
+function clockOfEscalation(note: string | null): CaseClock | undefined {
+  if (note === null) return undefined
+  if (note.startsWith('Venció el plazo de primera respuesta')) return 'first_response'
+  if (note.startsWith('Venció el plazo de resolución')) return 'resolution'
+  return undefined
+}
+
+async function missedClock(db: DbOrTx, caseId: string): Promise<CaseClock | undefined> {
+  const [escalation] = await db
+    .select({ note: caseEvents.note })
+    .from(caseEvents)
+    .where(and(eq(caseEvents.caseId, caseId), eq(caseEvents.type, 'escalated')))
+    .orderBy(desc(caseEvents.at), desc(caseEvents.id))
+    .limit(1)
+  return clockOfEscalation(escalation?.note ?? null)
+}
 
 /** Finds a case by a tracking code as the citizen typed it. */
 export async function lookupCase(db: DbOrTx, input: string): Promise<CaseLookup> {
@@ -30,6 +62,7 @@ export async function lookupCase(db: DbOrTx, input: string): Promise<CaseLookup>
     .where(and(eq(caseEvents.caseId, row.id), eq(caseEvents.public, true), isNotNull(caseEvents.note), ne(caseEvents.actor, 'system')))
     .orderBy(desc(caseEvents.at), desc(caseEvents.id))
     .limit(1)
+  const clock = row.status === 'escalated' ? await missedClock(db, row.id) : undefined
   return {
     found: true,
     code: row.code,
@@ -37,6 +70,7 @@ export async function lookupCase(db: DbOrTx, input: string): Promise<CaseLookup>
     institution: responsibleName(row.unit, row.institution),
     updatedDate: guatemalaDate(row.updatedAt),
     lastNote: last?.note ?? null,
+    ...(clock === undefined ? {} : { missedClock: clock }),
   }
 }
 

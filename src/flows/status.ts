@@ -33,11 +33,16 @@ export const statusFlow = {
     },
     byStatus: {
       kind: 'branch',
-      cases: STATUSES.map((status) => ({ when: { var: 'lookup.status', in: [status] }, next: `report_${status}` })),
+      cases: [
+        // an escalated case says which deadline passed: no acknowledgement, or no resolution
+        { when: { var: 'lookup.missedClock', in: ['first_response'] }, next: 'report_escalatedFirstResponse' },
+        { when: { var: 'lookup.missedClock', in: ['resolution'] }, next: 'report_escalatedResolution' },
+        ...STATUSES.map((status) => ({ when: { var: 'lookup.status', in: [status] }, next: `report_${status}` })),
+      ],
       default: 'report_other',
     },
     ...Object.fromEntries(
-      [...STATUSES, 'other'].map((status) => [
+      [...STATUSES, 'escalatedFirstResponse', 'escalatedResolution', 'other'].map((status) => [
         `report_${status}`,
         { kind: 'say', text: `status.report.${status}`, next: 'hasNote' } as const,
       ]),
