@@ -18,6 +18,7 @@ import { requireRole } from './auth.js'
 import { pollScopeOf } from './scope.js'
 import { IdParamSchema } from './directory-schemas.js'
 import type { Operation } from './openapi/operation.js'
+import { PollResultsSchema, PollViewSchema, PublishedResultsSchema, pollExamples } from './openapi/poll-schemas.js'
 
 export const ResultsQuerySchema = z.object({
   /** `csv` (or send `Accept: text/csv`); `html` for the public results page */
@@ -53,15 +54,17 @@ const ProgressSchema = z.object({
 })
 
 const tag = 'polls'
+/** the answer of every operation that returns one poll */
+const poll = { response: PollViewSchema, example: pollExamples.view }
 export const pollOperations: Operation[] = [
-  { method: 'get', path: '/api/v1/polls', summary: 'List polls, newest first', tag, roles: ['admin', 'facilitator'] },
-  { method: 'post', path: '/api/v1/polls', summary: 'Create a poll; it opens by itself at opensAt', tag, roles: ['admin', 'facilitator'], body: PollDefinitionSchema, status: 201 },
-  { method: 'get', path: '/api/v1/polls/{id}', summary: 'One poll', tag, roles: ['admin', 'facilitator'], params: IdParamSchema },
-  { method: 'put', path: '/api/v1/polls/{id}', summary: 'Replace a poll before it opens', tag, roles: ['admin', 'facilitator'], params: IdParamSchema, body: PollDefinitionSchema },
-  { method: 'post', path: '/api/v1/polls/{id}/close', summary: 'Close a poll now; results go out as at its closing time', tag, roles: ['admin', 'facilitator'], params: IdParamSchema },
-  { method: 'post', path: '/api/v1/polls/{id}/open', summary: 'Open a scheduled poll now; invitations go out from the next minute', tag, roles: ['admin', 'facilitator'], params: IdParamSchema },
+  { method: 'get', path: '/api/v1/polls', summary: 'List polls, newest first', tag, roles: ['admin', 'facilitator'], response: z.array(PollViewSchema), example: pollExamples.list },
+  { method: 'post', path: '/api/v1/polls', summary: 'Create a poll; it opens by itself at opensAt', tag, roles: ['admin', 'facilitator'], body: PollDefinitionSchema, status: 201, ...poll },
+  { method: 'get', path: '/api/v1/polls/{id}', summary: 'One poll', tag, roles: ['admin', 'facilitator'], params: IdParamSchema, ...poll },
+  { method: 'put', path: '/api/v1/polls/{id}', summary: 'Replace a poll before it opens', tag, roles: ['admin', 'facilitator'], params: IdParamSchema, body: PollDefinitionSchema, ...poll },
+  { method: 'post', path: '/api/v1/polls/{id}/close', summary: 'Close a poll now; results go out as at its closing time', tag, roles: ['admin', 'facilitator'], params: IdParamSchema, ...poll },
+  { method: 'post', path: '/api/v1/polls/{id}/open', summary: 'Open a scheduled poll now; invitations go out from the next minute', tag, roles: ['admin', 'facilitator'], params: IdParamSchema, ...poll },
   { method: 'delete', path: '/api/v1/polls/{id}', summary: 'Cancel a poll that has not opened (an open one is closed instead)', tag, roles: ['admin', 'facilitator'], params: IdParamSchema, status: 204 },
-  { method: 'post', path: '/api/v1/polls/{id}/copy', summary: 'A new scheduled poll with the same questions and audience, in a new window', tag, roles: ['admin', 'facilitator'], params: IdParamSchema, body: CopyPollSchema, status: 201 },
+  { method: 'post', path: '/api/v1/polls/{id}/copy', summary: 'A new scheduled poll with the same questions and audience, in a new window', tag, roles: ['admin', 'facilitator'], params: IdParamSchema, body: CopyPollSchema, status: 201, ...poll },
   { method: 'get', path: '/api/v1/polls/{id}/progress', summary: 'Delivery progress: invited, delivered, failed, started, completed', tag, roles: ['admin', 'facilitator'], params: IdParamSchema, response: ProgressSchema },
   {
     method: 'get',
@@ -71,6 +74,9 @@ export const pollOperations: Operation[] = [
     roles: ['admin', 'facilitator'],
     params: IdParamSchema,
     query: ResultsQuerySchema,
+    response: PollResultsSchema,
+    example: pollExamples.results,
+    media: [{ type: 'text/csv', example: pollExamples.resultsCsv }],
   },
   {
     method: 'get',
@@ -88,6 +94,12 @@ export const pollOperations: Operation[] = [
     roles: [],
     params: IdParamSchema,
     query: ResultsQuerySchema,
+    response: PublishedResultsSchema,
+    example: pollExamples.publicResults,
+    media: [
+      { type: 'text/csv', example: pollExamples.resultsCsv },
+      { type: 'text/html', example: pollExamples.resultsHtml },
+    ],
   },
 ]
 

@@ -9,6 +9,7 @@ import { latestPublication, readPublication, twelveMonthWindow } from '../stats/
 import type { AppEnv } from './app-env.js'
 import { requireRole } from './auth.js'
 import type { Operation } from './openapi/operation.js'
+import { StatsAnswerSchema, statsExamples } from './openapi/stats-schemas.js'
 
 /** The smallest count published as is, unless configured otherwise (STATS_MIN_CELL); publications carry the k they were built with. */
 export const DEFAULT_MIN_CELL = 5
@@ -21,6 +22,9 @@ export const statsOperations: Operation[] = [
     tag: 'stats',
     roles: [],
     query: StatsQuerySchema,
+    response: StatsAnswerSchema,
+    example: statsExamples.cases,
+    media: [{ type: 'text/csv', example: statsExamples.casesCsv }],
   },
   {
     method: 'get',
@@ -29,6 +33,9 @@ export const statsOperations: Operation[] = [
     tag: 'stats',
     roles: [],
     query: StatsQuerySchema,
+    response: StatsAnswerSchema,
+    example: statsExamples.timeliness,
+    media: [{ type: 'text/csv', example: statsExamples.timelinessCsv }],
   },
 ]
 

@@ -33,7 +33,9 @@ function responses(operation: Operation): JsonObject {
     const schema = jsonSchema(operation.response, 'output')
     content['application/json'] = { schema, example: operation.example ?? exampleOf(schema) }
   }
-  for (const media of operation.media ?? []) content[media.type] = { schema: { type: 'string' }, ...(media.example === undefined ? {} : { example: media.example }) }
+  // an answer that is only a file or a page takes its description from `response`, when given
+  const mediaSchema = only && operation.response ? jsonSchema(operation.response, 'output') : { type: 'string' }
+  for (const media of operation.media ?? []) content[media.type] = { schema: mediaSchema, ...(media.example === undefined ? {} : { example: media.example }) }
   if (Object.keys(content).length > 0) success.content = content
   const errors = Object.fromEntries(
     Object.entries(ERROR_STATUSES)
