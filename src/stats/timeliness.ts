@@ -1,7 +1,7 @@
-import { type SQL, sql } from 'drizzle-orm'
+import { type SQL, eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { DbOrTx } from '../db/client.js'
-import { caseStats } from '../db/schema/index.js'
+import { caseStats, cases } from '../db/schema/index.js'
 import { type StatsAnswer, answerColumns } from './count-cases.js'
 import { describeDimension } from './describe-dimension.js'
 import { loadReferenceNames } from './reference-names.js'
@@ -17,6 +17,11 @@ const FIGURES = [
   'p90HoursToResolve',
   'due',
   'resolvedWithinDeadlinePercent',
+  'followUpsAsked',
+  'followUpsYes',
+  'followUpsNo',
+  'followUpsUnanswered',
+  'satisfiedPercent',
 ] as const
 
 const num = z.coerce.number()
@@ -32,6 +37,10 @@ const FigureRowSchema = z.object({
   p90Close: maybe,
   due: num,
   inTime: num,
+  asked: num,
+  yes: num,
+  no: num,
+  unanswered: num,
 })
 
 const round1 = (value: number | null) => (value === null ? null : Math.round(value * 10) / 10)
@@ -41,6 +50,13 @@ const round1 = (value: number | null) => (value === null ? null : Math.round(val
  * resolved within their deadline, by the unit (or any other grouping) that held each case. "Due"
  * cases are those closed or past their deadline at `now`; a case closed (resolved or rejected) at
  * or before its deadline is on time. A time or share over fewer than k cases is left out (null).
+ *
+ * Satisfaction: of the cases whose citizen was asked "was it solved?" after their latest
+ * resolution, how many said yes, no, or did not answer within a week, and the share of yes among
+ * those who answered. It is read live from the case itself (asking records no event), so a case
+ * counts once, with the answer to its latest question: a "no" reopens the case and counts until
+ * the case is resolved again, when the question starts afresh. Admins only: the publication
+ * carries no satisfaction figures (see README, Observatory).
  */
 export async function timeliness(db: DbOrTx, query: StatsQuery, k: number, now: Date): Promise<StatsAnswer> {
   const dims = query.groupBy ?? ['unit']
@@ -58,6 +74,10 @@ export async function timeliness(db: DbOrTx, query: StatsQuery, k: number, now: 
     p90Close: sql`percentile_cont(0.9) within group (order by ${s.hoursToClose})::float8`,
     due: sql`(count(*) filter (where ${s.dueAt} is not null and (${s.closedAt} is not null or ${s.dueAt} <= ${at}::timestamptz)))::int`,
     inTime: sql`(count(*) filter (where ${s.closedAt} <= ${s.dueAt}))::int`,
+    asked: sql`(count(*) filter (where ${cases.followUpAskedAt} is not null))::int`,
+    yes: sql`(count(*) filter (where ${cases.followUpAnswer} = 'yes'))::int`,
+    no: sql`(count(*) filter (where ${cases.followUpAnswer} = 'no'))::int`,
+    unanswered: sql`(count(*) filter (where ${cases.followUpAnswer} = 'none'))::int`,
   }
   const groups: SQL[] = []
   if (query.period) {
@@ -68,7 +88,7 @@ export async function timeliness(db: DbOrTx, query: StatsQuery, k: number, now: 
     fields[dim] = sql`${columnOf(source, dim)}::text`
     groups.push(sql`${columnOf(source, dim)}`)
   }
-  const raw = await db.select(fields).from(s).where(filterConditions(source, query, names)).groupBy(...groups)
+  const raw = await db.select(fields).from(s).innerJoin(cases, eq(cases.id, s.caseId)).where(filterConditions(source, query, names)).groupBy(...groups)
   const rows = raw.map((row) => {
     const record = z.record(z.string(), z.unknown()).parse(row)
     return { ...FigureRowSchema.parse(record), values: dims.map((dim) => String(record[dim] ?? '')) }
@@ -78,6 +98,11 @@ export async function timeliness(db: DbOrTx, query: StatsQuery, k: number, now: 
   const key = (row: (typeof rows)[number]) => (row.period !== undefined ? [row.period, ...row.values] : row.values)
   const casesMarks = suppressCells(rows.map((row) => ({ dims: key(row), count: row.cases })), k)
   const dueMarks = suppressCells(rows.map((row) => ({ dims: key(row), count: row.due })), k)
+  const marksOf = (count: (row: (typeof rows)[number]) => number) => suppressCells(rows.map((row) => ({ dims: key(row), count: count(row) })), k).marks
+  const askedMarks = marksOf((row) => row.asked)
+  const yesMarks = marksOf((row) => row.yes)
+  const noMarks = marksOf((row) => row.no)
+  const unansweredMarks = marksOf((row) => row.unanswered)
   const published = rows.map((row, i) => {
     const out: Record<string, string | number> = row.period !== undefined ? { period: row.period } : {}
     dims.forEach((dim, j) => {
@@ -94,6 +119,13 @@ export async function timeliness(db: DbOrTx, query: StatsQuery, k: number, now: 
       p90HoursToResolve: enough(row.closed, row.p90Close),
       due: publishCount(row.due, dueMarks.marks[i] ?? 'shown', k),
       resolvedWithinDeadlinePercent: row.due >= k ? round1((100 * row.inTime) / row.due) : null,
+      followUpsAsked: publishCount(row.asked, askedMarks[i] ?? 'shown', k),
+      followUpsYes: publishCount(row.yes, yesMarks[i] ?? 'shown', k),
+      followUpsNo: publishCount(row.no, noMarks[i] ?? 'shown', k),
+      followUpsUnanswered: publishCount(row.unanswered, unansweredMarks[i] ?? 'shown', k),
+      // a share is shown only where both counts behind it are: else it would give a withheld one away
+      satisfiedPercent:
+        yesMarks[i] === 'shown' && noMarks[i] === 'shown' && row.yes + row.no >= k && row.yes + row.no > 0 ? round1((100 * row.yes) / (row.yes + row.no)) : null,
     }
     for (const [name, value] of Object.entries(figures)) if (value !== null) out[name] = value
     return out
