@@ -14,6 +14,13 @@ import { StatsAnswerSchema, statsExamples } from './openapi/stats-schemas.js'
 /** The smallest count published as is, unless configured otherwise (STATS_MIN_CELL); publications carry the k they were built with. */
 export const DEFAULT_MIN_CELL = 5
 
+/** Public, yet refused: a wrong token, a question the publication does not answer, no publication yet. */
+const STATS_ERRORS = {
+  401: 'An Authorization header without a valid token',
+  403: 'Not one of the published tables (without an admin token), or a token that is neither observatory nor admin; the detail names the tables',
+  503: 'The statistics have not been published yet',
+}
+
 export const statsOperations: Operation[] = [
   {
     method: 'get',
@@ -22,6 +29,7 @@ export const statsOperations: Operation[] = [
     tag: 'stats',
     roles: [],
     query: StatsQuerySchema,
+    errors: STATS_ERRORS,
     response: StatsAnswerSchema,
     example: statsExamples.cases,
     media: [{ type: 'text/csv', example: statsExamples.casesCsv }],
@@ -33,6 +41,7 @@ export const statsOperations: Operation[] = [
     tag: 'stats',
     roles: [],
     query: StatsQuerySchema,
+    errors: STATS_ERRORS,
     response: StatsAnswerSchema,
     example: statsExamples.timeliness,
     media: [{ type: 'text/csv', example: statsExamples.timelinessCsv }],

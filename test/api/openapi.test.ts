@@ -172,7 +172,7 @@ describe.each(databaseKinds)('the documented answers of polls and statistics, ag
     expect(await media(`/api/v1/polls/${pollId}/public-results?format=html`)).toMatch(/^text\/html/)
   })
 
-  it('describes case counts and the league as the public, an observatory and an admin read them', async () => {
+  it('describes case counts and the league as the public, an observatory and an admin read them, and documents their refusals (401, 403, 503)', async () => {
     clock = new Date('2026-11-30T15:00:00Z')
     const september = new Date('2026-09-15T18:00:00Z')
     const mixco = await fileCases(database.db, 7, { sector: 'health', category: 'medicine_shortage', department: '01', municipality: '0108' }, september)
@@ -182,7 +182,17 @@ describe.each(databaseKinds)('the documented answers of polls and statistics, ag
       await moveCase(database.db, code, 'acknowledged', 2 + i)
       await moveCase(database.db, code, 'resolved', 10 + i)
     }
+    // refusals of a public endpoint are documented with it, and answered as documented
+    const statuses = async (path: string) => {
+      const document = z.object({ paths: z.record(z.string(), z.record(z.string(), z.object({ responses: z.record(z.string(), z.unknown()) }))) }).parse(await (await call('GET', '/api/v1/openapi.json')).json())
+      return Object.keys(document.paths[path]?.get?.responses ?? {})
+    }
+    expect(await statuses('/api/v1/stats/cases')).toEqual(expect.arrayContaining(['200', '401', '403', '503']))
+    expect(await statuses('/api/v1/stats/timeliness')).toEqual(expect.arrayContaining(['200', '401', '403', '503']))
+    expect((await call('GET', '/api/v1/stats/cases?groupBy=sector')).status).toBe(503)
     await buildPublication(database.db, { now: clock, k: 5 })
+    expect((await call('GET', '/api/v1/stats/cases?period=day')).status).toBe(403)
+    expect((await call('GET', '/api/v1/stats/cases?groupBy=sector', { token: 'dlg_not-a-token' })).status).toBe(401)
     const rowsOf = (body: unknown) => z.object({ rows: z.array(z.unknown()) }).parse(body).rows
     for (const token of [undefined, observatory, admin]) {
       const places = await documented('get', '/api/v1/stats/cases?groupBy=municipality&department=01', '/api/v1/stats/cases', { token })

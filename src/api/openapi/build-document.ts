@@ -37,10 +37,10 @@ function responses(operation: Operation): JsonObject {
   const mediaSchema = only && operation.response ? jsonSchema(operation.response, 'output') : { type: 'string' }
   for (const media of operation.media ?? []) content[media.type] = { schema: mediaSchema, ...(media.example === undefined ? {} : { example: media.example }) }
   if (Object.keys(content).length > 0) success.content = content
+  const usual = Object.entries(ERROR_STATUSES).filter(([code]) => operation.roles.length > 0 || (code !== '401' && code !== '403'))
   const errors = Object.fromEntries(
-    Object.entries(ERROR_STATUSES)
-      .filter(([code]) => operation.roles.length > 0 || (code !== '401' && code !== '403'))
-      .map(([code, description]) => [code, { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }]),
+    // an operation's own description of a status replaces the usual one
+    [...usual, ...Object.entries(operation.errors ?? {})].map(([code, description]) => [code, { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }]),
   )
   return { [status]: success, ...errors }
 }

@@ -25,4 +25,6 @@ export type Operation = {
   media?: readonly { type: string; example?: string; only?: boolean }[]
   /** the status of a success (default 200) */
   status?: number
+  /** problem statuses besides the usual ones: a public endpoint that still refuses (403), one that can be unavailable (503) */
+  errors?: Readonly<Record<number, string>>
 }
