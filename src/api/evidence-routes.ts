@@ -53,7 +53,11 @@ export const evidenceOperations: Operation[] = [
     summary: 'Downloads one file of a case as an attachment; every download is audited',
     params: FileParamSchema,
     response: z.string().describe('the file as stored (a photo without its metadata), with Content-Disposition: attachment'),
-    media: [{ type: 'application/octet-stream', example: '(the bytes of the file)', only: true }],
+    // served with the type it was kept as (a photo that cannot be cleaned goes as octet-stream)
+    media: [
+      ...['image/*', 'audio/*', 'video/*', 'application/pdf', 'text/plain'].map((type) => ({ type, only: true })),
+      { type: 'application/octet-stream', example: '(the bytes of the file)', only: true },
+    ],
   }),
 ]
 

@@ -67,7 +67,9 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(raw.paths['/api/v1/polls/{id}/public-results']?.get?.responses['200']?.content ?? {})).toEqual(['application/json', 'text/csv', 'text/html'])
     expect(Object.keys(raw.paths['/api/v1/stats/timeliness']?.get?.responses['200']?.content ?? {})).toEqual(['application/json', 'text/csv'])
     // a download is described by its router's `response`, not by a bare string
-    expect(raw.paths['/api/v1/cases/{code}/evidence/{id}']?.get?.responses['200']?.content?.['application/octet-stream']?.schema).toMatchObject({ type: 'string', description: expect.stringContaining('Content-Disposition') })
+    const download = raw.paths['/api/v1/cases/{code}/evidence/{id}']?.get?.responses['200']?.content ?? {}
+    expect(Object.keys(download)).toEqual(expect.arrayContaining(['image/*', 'audio/*', 'application/octet-stream']))
+    expect(download['image/*']?.schema).toMatchObject({ type: 'string', description: expect.stringContaining('Content-Disposition') })
   })
 
   it("gives examples its operation's own schema accepts, every field declared", () => {
