@@ -1,0 +1,258 @@
+/**
+ * End to end through the real HTTP web chat (issue 18): BENCH_CITIZENS simulated citizens (64) at
+ * once, each filing BENCH_ROUNDS complaints (3) in fresh conversations the way the page does, against
+ * the app composed in-process and served by @hono/node-server on 127.0.0.1.
+ *  1. baseline: pgbench tpcb-like (8 clients, BENCH_PGBENCH_SECONDS = 30 s, scale
+ *     BENCH_PGBENCH_SCALE = 8) on a throw-away database of the same server;
+ *  2. the web chat on a fresh PostgreSQL database: messages/s, p50/p99 per message, the ratio
+ *     messages/s ÷ pgbench TPS (target ≥ 0.5, p99 < 50 ms), and the statements, transactions and
+ *     round trips the app sent per inbound message (counted on the postgres.js client);
+ *  3. the same on PGlite in a temporary folder (target ≥ 0.25 × the same pgbench figure).
+ *
+ * Every citizen posts from its own loopback address (127.0.0.2 …) so the per-address limit of the
+ * web chat (240 messages a minute) sees 64 clients, as it would on the internet; keep BENCH_ROUNDS
+ * at 18 or less for that reason. Only the request path runs: the outbox worker and the scheduler
+ * are not started (web chat replies are answered inline and never queued).
+ *
+ *   npm run bench:e2e     # BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres
+ */
+import { execFile } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { Agent, request } from 'node:http'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { promisify } from 'node:util'
+import { drizzle } from 'drizzle-orm/postgres-js'
+import postgres from 'postgres'
+import { compose } from '../src/compose.js'
+import { type Database, type Db, openDatabase } from '../src/db/client.js'
+import * as schema from '../src/db/schema/index.js'
+import { createLogger } from '../src/log.js'
+import { createScratchDatabase, ms, percentile, serveOnLoopback } from './loopback-app.js'
+
+const CITIZENS = Number(process.env.BENCH_CITIZENS ?? 64)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const PGBENCH_SECONDS = Number(process.env.BENCH_PGBENCH_SECONDS ?? 30)
+const PGBENCH_SCALE = Number(process.env.BENCH_PGBENCH_SCALE ?? 8)
+const PGBENCH_CLIENTS = 8
+/** main.ts opens PostgreSQL with openDatabase's default pool */
+const POOL = 10
+const WARM_UP_CITIZENS = 8
+const REQUEST_TIMEOUT_MS = 30_000
+
+const run = promisify(execFile)
+
+/** pgbench's tpcb-like script on its own database, created and dropped here; its TPS. */
+async function pgbenchTps(): Promise<number> {
+  const scratch = await createScratchDatabase('pgbench')
+  try {
+    await run('pgbench', ['-i', '-q', '-s', String(PGBENCH_SCALE), scratch.url])
+    const { stdout } = await run('pgbench', ['-c', String(PGBENCH_CLIENTS), '-j', '2', '-T', String(PGBENCH_SECONDS), scratch.url])
+    const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1]
+    if (tps === undefined) throw new Error(`no TPS in pgbench's output:\n${stdout}`)
+    return Number(tps)
+  } finally {
+    await scratch.drop()
+  }
+}
+
+type Counter = { statements: number; transactions: number; savepoints: number }
+
+/**
+ * The postgres.js client with every statement drizzle sends counted: `unsafe` is one statement,
+ * `begin` and `savepoint` open a transaction or savepoint (two more round trips: its start and its
+ * end). The transaction's own client is counted the same way.
+ */
+function counted<T extends object>(client: T, counter: Counter): T {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver)
+      if (typeof value !== 'function') return value
+      if (property === 'unsafe') {
+        return (...args: unknown[]) => {
+          counter.statements++
+          return Reflect.apply(value, target, args)
+        }
+      }
+      if (property === 'begin' || property === 'savepoint') {
+        return (...args: unknown[]) => {
+          if (property === 'begin') counter.transactions++
+          else counter.savepoints++
+          const wrapped = args.map((arg) => (typeof arg === 'function' ? (inner: object) => Reflect.apply(arg, undefined, [counted(inner, counter)]) : arg))
+          return Reflect.apply(value, target, wrapped)
+        }
+      }
+      return value
+    },
+  })
+}
+
+/** Migrated by openDatabase, then reopened as main.ts opens it but on a counting client. */
+async function countedPostgres(url: string, counter: Counter): Promise<Database> {
+  await (await openDatabase({ kind: 'postgres', url })).close()
+  const client = postgres(url, { max: POOL, onnotice: () => {} })
+  const db = drizzle(counted(client, counter), { schema })
+  return { db: db as unknown as Db, kind: 'postgres', close: () => client.end({ timeout: 5 }) }
+}
+
+type Reply = { text?: string; choices?: { id: string; label: string }[] }
+type Timing = { latencies: number[]; failures: string[] }
+
+const agent = new Agent({ keepAlive: true })
+
+/** POSTs like the page does, from `localAddress`; the replies, or an error naming the status. */
+function post(baseUrl: string, localAddress: string, body: Record<string, unknown>): Promise<Reply[]> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${baseUrl}/webchat/messages`,
+      { method: 'POST', agent, localAddress, headers: { 'content-type': 'application/json', 'accept-language': 'es' } },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('error', reject)
+        res.on('end', () => {
+          if (res.statusCode !== 200) return reject(new Error(`web chat answered ${res.statusCode}`))
+          const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { replies: Reply[] }
+          resolve(parsed.replies)
+        })
+      },
+    )
+    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('no answer in 30 s')))
+    req.on('error', reject)
+    req.end(JSON.stringify(body))
+  })
+}
+
+const TRACKING_CODE = /\b[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}\b/
+
+/** One complaint, answered as test/support/app.ts's fileWebchatComplaint answers it; each message timed. */
+async function fileComplaint(baseUrl: string, localAddress: string, timing: Timing): Promise<void> {
+  const conversationId = randomUUID()
+  let counter = 0
+  let last: Reply[] = []
+  const send = async (body: Record<string, unknown>) => {
+    counter++
+    const start = performance.now()
+    last = await post(baseUrl, localAddress, { conversationId, messageId: `msg-${counter}-${conversationId}`, ...body })
+    timing.latencies.push(performance.now() - start)
+  }
+  const say = (text: string) => send({ text })
+  const press = async (label: RegExp) => {
+    const choice = last.flatMap((reply) => reply.choices ?? []).find((c) => label.test(c.label))
+    if (!choice) throw new Error(`no choice matching ${label} at message ${counter}`)
+    await send({ choiceId: choice.id })
+  }
+  const text = () => last.map((reply) => reply.text ?? '').join('\n')
+  await say('hola')
+  await press(/queja/i)
+  await press(/^salud/i)
+  await press(/medicamentos/i)
+  await say('guatemala')
+  await say('mixco')
+  await say('Centro de Salud de Mixco')
+  await say('no')
+  await say('Desde hace dos semanas no hay medicamentos para la presión en el centro de salud.')
+  await say('no')
+  await press(/confidencial/i)
+  await say('sí')
+  if (!TRACKING_CODE.test(text())) await say('sí')
+  if (!TRACKING_CODE.test(text())) throw new Error(`no tracking code after message ${counter}`)
+}
+
+async function citizen(baseUrl: string, localAddress: string, rounds: number, timing: Timing): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
+    try {
+      await fileComplaint(baseUrl, localAddress, timing)
+    } catch (error) {
+      timing.failures.push(error instanceof Error ? error.message : String(error))
+    }
+  }
+}
+
+type WebchatRun = { messages: number; seconds: number; p50: number; p99: number; max: number; failures: string[] }
+
+/** Composes the app on `database`, warms it up, then lets the citizens loose. */
+async function webchatRun(database: Database, counter?: Counter): Promise<WebchatRun> {
+  const composed = await compose({
+    database,
+    config: { SEED_FILE: './seed/directory.json', SESSION_TTL_MINUTES: 60, DEFAULT_LOCALE: 'es', OUTBOX_POLL_MS: 1000, RETENTION_DAYS: 180 },
+    logger: createLogger('silent'),
+  })
+  const served = await serveOnLoopback(composed.app)
+  try {
+    // the first requests compile and cache: not timed, from addresses the timed run does not use
+    const warmUp: Timing = { latencies: [], failures: [] }
+    await Promise.all(Array.from({ length: WARM_UP_CITIZENS }, (_, i) => citizen(served.url, `127.0.1.${i + 2}`, 1, warmUp)))
+    if (warmUp.failures.length > 0) throw new Error(`the warm-up failed: ${warmUp.failures[0]}`)
+    if (counter) Object.assign(counter, { statements: 0, transactions: 0, savepoints: 0 })
+    const timing: Timing = { latencies: [], failures: [] }
+    const start = performance.now()
+    await Promise.all(Array.from({ length: CITIZENS }, (_, i) => citizen(served.url, `127.0.${2 + Math.floor(i / 250)}.${2 + (i % 250)}`, ROUNDS, timing)))
+    const seconds = (performance.now() - start) / 1000
+    return {
+      messages: timing.latencies.length,
+      seconds,
+      p50: percentile(timing.latencies, 0.5),
+      p99: percentile(timing.latencies, 0.99),
+      max: percentile(timing.latencies, 1),
+      failures: timing.failures,
+    }
+  } finally {
+    await served.close()
+  }
+}
+
+function report(label: string, result: WebchatRun, tps: number, target: number) {
+  const rate = result.messages / result.seconds
+  console.log(
+    `${label}: ${result.messages.toLocaleString('en')} messages in ${result.seconds.toFixed(1)} s = ${rate.toFixed(0)} messages/s; ` +
+      `p50 ${ms(result.p50)}, p99 ${ms(result.p99)}, max ${ms(result.max)}; ${result.failures.length} complaints failed`,
+  )
+  if (result.failures.length > 0) console.log(`  first failure: ${result.failures[0]}`)
+  console.log(`  ratio messages/s ÷ pgbench TPS: ${(rate / tps).toFixed(3)} (target ≥ ${target}${label.startsWith('PostgreSQL') ? ', p99 < 50 ms' : ''})`)
+}
+
+async function main() {
+  console.log(`load average at start: ${loadavg().map((load) => load.toFixed(2)).join(' ')}`)
+  console.log(`${CITIZENS} citizens × ${ROUNDS} complaints, pool of ${POOL} connections on PostgreSQL`)
+  console.log(`pgbench tpcb-like, ${PGBENCH_CLIENTS} clients, scale ${PGBENCH_SCALE}, ${PGBENCH_SECONDS} s …`)
+  const tps = await pgbenchTps()
+  console.log(`pgbench: ${tps.toFixed(0)} TPS`)
+
+  const scratch = await createScratchDatabase('e2e')
+  try {
+    const counter: Counter = { statements: 0, transactions: 0, savepoints: 0 }
+    const database = await countedPostgres(scratch.url, counter)
+    try {
+      const result = await webchatRun(database, counter)
+      report('PostgreSQL', result, tps, 0.5)
+      const perMessage = (n: number) => (n / result.messages).toFixed(2)
+      const roundTrips = counter.statements + 2 * (counter.transactions + counter.savepoints)
+      console.log(
+        `  per inbound message: ${perMessage(roundTrips)} round trips = ${perMessage(counter.statements)} statements + ` +
+          `${perMessage(counter.transactions)} transactions (BEGIN, COMMIT) + ${perMessage(counter.savepoints)} savepoints (SAVEPOINT, RELEASE)`,
+      )
+    } finally {
+      await database.close()
+    }
+  } finally {
+    await scratch.drop()
+  }
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'dialogo-bench-e2e-'))
+  try {
+    const database = await openDatabase({ kind: 'pglite', dataDir })
+    try {
+      report('PGlite', await webchatRun(database), tps, 0.25)
+    } finally {
+      await database.close()
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  agent.destroy()
+}
+
+await main()
