@@ -1,6 +1,6 @@
-import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.js'
-import { contacts, inboundMessages, media, outbox, replyReplays, sessions } from '../db/schema/index.js'
+import { contacts, inboundMessages, outbox, replyReplays, sessions } from '../db/schema/index.js'
 import type { Logger } from '../log.js'
 import { z } from 'zod'
 import { CHANNEL_KINDS, type ChannelKind, type HandleResult, type InboundIntake, type InboundMessage } from './channel.js'
@@ -19,7 +19,7 @@ import {
   SessionSchema,
   type StepResult,
 } from './engine/types.js'
-import { ReplySchema } from './reply-schema.js'
+import { dropUnexpectedMedia, forgottenReplies, repliesOf } from './message-records.js'
 
 /** What an effect handler knows of the conversation that asked for it. */
 export type EffectContext = {
@@ -332,55 +332,4 @@ function isBusy(session: Session, flowId: string, engine: EngineContext): boolea
 function pickLocale(reported: string | undefined, options: RuntimeOptions): string {
   const language = reported?.slice(0, 2).toLowerCase()
   return language && options.engine.locales.includes(language) ? language : options.defaultLocale
-}
-
-/**
- * The last replies to a contact that was just deleted. Inline channels answer in the request and
- * keep no row; others need an outbox row, unlinked, which the worker deletes once delivered.
- */
-async function forgottenReplies(tx: Tx, message: InboundMessage, replies: Reply[], inline: boolean, at: Date): Promise<HandleResult> {
-  if (!inline && replies.length > 0) {
-    await tx
-      .insert(outbox)
-      .values(replies.map((reply) => ({ channel: message.channel, address: message.from.channelUserId, body: reply, nextAttemptAt: at, eraseOnSend: true })))
-  }
-  return { duplicate: false, replies }
-}
-
-/**
- * The replies recorded for a message handled before, so a repeated request gets the same answer:
- * an inline channel's sealed replay (while kept, and only for the sender's key), or the outbox
- * rows not yet emptied by delivery.
- */
-async function repliesOf(tx: Tx, message: InboundMessage): Promise<Reply[]> {
-  const sameMessage = and(eq(inboundMessages.channel, message.channel), eq(inboundMessages.externalId, message.externalId))
-  if (message.replay) {
-    const [replay] = await tx
-      .select({ sealed: replyReplays.sealed })
-      .from(replyReplays)
-      .innerJoin(inboundMessages, eq(replyReplays.inboundId, inboundMessages.id))
-      .where(sameMessage)
-    const opened = replay ? message.replay.open(replay.sealed) : null
-    return opened ? ReplySchema.array().parse(JSON.parse(opened.toString('utf8'))) : []
-  }
-  const rows = await tx
-    .select({ body: outbox.body })
-    .from(outbox)
-    .innerJoin(inboundMessages, eq(outbox.inboundId, inboundMessages.id))
-    .where(and(sameMessage, isNotNull(outbox.body)))
-    .orderBy(asc(outbox.id))
-  return rows.map((row) => ReplySchema.parse(row.body))
-}
-
-/**
- * A file the conversation did not ask for is not kept. The intake stores only what the question
- * expects, but the session may have moved on between its look and this transaction (a message
- * handled by another instance); nothing in the session or a case points at the file then.
- */
-async function dropUnexpectedMedia(tx: Tx, message: InboundMessage, session: Session): Promise<void> {
-  if (message.content.kind !== 'media') return
-  if (JSON.stringify(session.vars).includes(message.content.ref)) return
-  const ref = z.string().uuid().safeParse(message.content.ref)
-  if (!ref.success) return
-  await tx.delete(media).where(and(eq(media.id, ref.data), isNull(media.caseId)))
 }
