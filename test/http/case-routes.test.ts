@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createToken } from '../../src/auth/tokens.js'
 import type { Composed } from '../../src/compose.js'
 import type { Database } from '../../src/db/client.js'
-import { type Role, auditLog } from '../../src/db/schema/index.js'
+import { type Role, auditLog, media } from '../../src/db/schema/index.js'
 import { caseRow, fileCase, newContact, unitId } from '../cases/case-fixture.js'
 import { storeMedia } from '../../src/media/store-media.js'
 import { CaseDetailSchema } from '../../src/api/case-schemas.js'
@@ -115,6 +115,8 @@ describe.each(databaseKinds)('the case endpoints on %s', (kind) => {
   it('lists the evidence of a case in its detail, each file with the path that downloads it, to its unit only', async () => {
     const photo = await storeMedia(database.db, { channel: 'telegram', kind: 'image', mimeType: 'image/jpeg', content: Buffer.from('a photo'), maxBytes: 1000 })
     const note = await storeMedia(database.db, { channel: 'telegram', kind: 'voice', mimeType: 'audio/ogg', content: Buffer.from('a voice note'), maxBytes: 1000 })
+    // arrived a second later: two files stored in the same millisecond have no order of their own
+    await database.db.update(media).set({ createdAt: new Date(Date.now() + 1000) }).where(eq(media.id, note.id))
     const contact = await newContact(database, 'chat-evidence')
     const { code } = await fileCase(database, { now, contactId: contact.id, draft: { evidence: [photo.id, note.id] } })
     const plain = await namedCase('chat-no-evidence')
