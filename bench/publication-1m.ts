@@ -19,6 +19,7 @@ import { buildPublication } from '../src/stats/publication/build-publication.js'
 import { type Audience, type PublishedQuestion, casesQuestion, leagueQuestion } from '../src/stats/publication/publication-question.js'
 import { latestPublication, readPublication, twelveMonthWindow } from '../src/stats/publication/read-publication.js'
 import { seedBenchCases } from './stats-seed.js'
+import { time } from './timing.js'
 
 const N = Number(process.env.BENCH_CASES ?? 1_000_000)
 const RUNS = Number(process.env.BENCH_RUNS ?? 30)
@@ -27,24 +28,6 @@ const BASELINE_RUNS = Number(process.env.BENCH_BASELINE_RUNS ?? 5)
 const FIRST = new Date('2026-05-10T12:00:00Z')
 const NEXT = new Date('2026-06-10T12:00:00Z')
 const K = 5
-
-type Timing = { p50: number; p95: number }
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN
-}
-
-async function time(runs: number, task: () => Promise<unknown>): Promise<Timing> {
-  await task() // warm the cache and the plan
-  const samples: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now()
-    await task()
-    samples.push(performance.now() - start)
-  }
-  samples.sort((a, b) => a - b)
-  return { p50: percentile(samples, 0.5), p95: percentile(samples, 0.95) }
-}
 
 const q = (query: Record<string, string>) => StatsQuerySchema.parse(query)
 

@@ -15,30 +15,13 @@ import { cases } from '../src/db/schema/index.js'
 import { seedDatabase } from '../src/db/seed/load-seed.js'
 import { countCases, StatsQuerySchema, syncCaseStats, timeliness } from '../src/stats/index.js'
 import { seedBenchCases } from './stats-seed.js'
+import { time } from './timing.js'
 
 const N = Number(process.env.BENCH_CASES ?? 1_000_000)
 const RUNS = Number(process.env.BENCH_RUNS ?? 15)
 const BASELINE_RUNS = Number(process.env.BENCH_BASELINE_RUNS ?? 5)
 const NOW = new Date('2026-11-25T12:00:00Z')
 const K = 5
-
-type Timing = { p50: number; p95: number }
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN
-}
-
-async function time(runs: number, task: () => Promise<unknown>): Promise<Timing> {
-  await task() // warm the cache and the plan
-  const samples: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now()
-    await task()
-    samples.push(performance.now() - start)
-  }
-  samples.sort((a, b) => a - b)
-  return { p50: percentile(samples, 0.5), p95: percentile(samples, 0.95) }
-}
 
 const q = (query: Record<string, string>) => StatsQuerySchema.parse(query)
 

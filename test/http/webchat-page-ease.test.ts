@@ -1,10 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type ServerType, serve } from '@hono/node-server'
-import type { Hono } from 'hono'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createToken } from '../../src/auth/tokens.js'
@@ -16,6 +13,7 @@ import { databaseKinds, freshDatabase } from '../support/database.js'
 import { silentLogger } from '../support/tiny-engine.js'
 import { tinyPng } from '../support/tiny-png.js'
 import { chatIn } from '../support/webchat-page.js'
+import { type Served, serveOnLoopback } from '../support/serve-app.js'
 
 const BASE_CONFIG = {
   SEED_FILE: './seed/directory.json',
@@ -26,12 +24,6 @@ const BASE_CONFIG = {
 } satisfies Parameters<typeof compose>[0]['config']
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
-
-async function listen(app: Hono): Promise<{ server: ServerType; base: string }> {
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()))
-  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
-}
 
 /**
  * axe-core's serious and critical findings on the page as it stands, one line each. Evaluated
@@ -86,7 +78,7 @@ async function typeAndEnter(page: Page, text: string): Promise<void> {
 
 describe.each(databaseKinds)('the web chat page, as easy as a messaging app (%s)', (kind) => {
   let database: Database
-  let servers: ServerType[] = []
+  let servers: Served[] = []
   let base: string
   let browser: BrowserContext
   let profile: string
@@ -94,9 +86,9 @@ describe.each(databaseKinds)('the web chat page, as easy as a messaging app (%s)
 
   beforeAll(async () => {
     database = await freshDatabase(kind)
-    const plain = await listen((await compose({ database, config: BASE_CONFIG, logger: silentLogger })).app)
-    servers = [plain.server]
-    base = plain.base
+    const plain = await serveOnLoopback((await compose({ database, config: BASE_CONFIG, logger: silentLogger })).app)
+    servers = [plain]
+    base = plain.url
     adminToken = (await createToken(database.db, { name: 'test admin', role: 'admin' })).token
     profile = mkdtempSync(join(tmpdir(), 'dialogo-chromium-'))
     browser = await launchChromium(profile, 'es-GT')
@@ -105,7 +97,7 @@ describe.each(databaseKinds)('the web chat page, as easy as a messaging app (%s)
   })
   afterAll(async () => {
     await browser?.close()
-    for (const server of servers) server.close()
+    for (const server of servers) await server.close()
     await database?.close()
     rmSync(profile, { recursive: true, force: true })
   })

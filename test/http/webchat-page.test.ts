@@ -1,9 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type ServerType, serve } from '@hono/node-server'
-import type { Hono } from 'hono'
 import type { BrowserContext, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compose } from '../../src/compose.js'
@@ -12,6 +9,7 @@ import { launchChromium } from '../support/browser.js'
 import { databaseKinds, freshDatabase } from '../support/database.js'
 import { silentLogger } from '../support/tiny-engine.js'
 import { chatIn, conversationIdsSeenBy, storedText } from '../support/webchat-page.js'
+import { type Served, serveOnLoopback } from '../support/serve-app.js'
 
 const BASE_CONFIG = {
   SEED_FILE: './seed/directory.json',
@@ -20,12 +18,6 @@ const BASE_CONFIG = {
   OUTBOX_POLL_MS: 50,
   RETENTION_DAYS: 180,
 } satisfies Parameters<typeof compose>[0]['config']
-
-async function listen(app: Hono): Promise<{ server: ServerType; base: string }> {
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()))
-  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
-}
 
 /** The JSON body of a POST the page sent to the web chat endpoint. */
 function postedBody(request: Request): Record<string, unknown> | undefined {
@@ -36,7 +28,7 @@ function postedBody(request: Request): Record<string, unknown> | undefined {
 
 describe.each(databaseKinds)('the web chat page in a browser (%s)', (kind) => {
   let database: Database
-  let servers: ServerType[] = []
+  let servers: Served[] = []
   /** the server's default: not a kiosk */
   let base: string
   /** the same app with WEBCHAT_KIOSK=1 */
@@ -46,18 +38,18 @@ describe.each(databaseKinds)('the web chat page in a browser (%s)', (kind) => {
 
   beforeAll(async () => {
     database = await freshDatabase(kind)
-    const plain = await listen((await compose({ database, config: BASE_CONFIG, logger: silentLogger })).app)
-    const kiosk = await listen((await compose({ database, config: { ...BASE_CONFIG, WEBCHAT_KIOSK: true }, logger: silentLogger })).app)
-    servers = [plain.server, kiosk.server]
-    base = plain.base
-    kioskBase = kiosk.base
+    const plain = await serveOnLoopback((await compose({ database, config: BASE_CONFIG, logger: silentLogger })).app)
+    const kiosk = await serveOnLoopback((await compose({ database, config: { ...BASE_CONFIG, WEBCHAT_KIOSK: true }, logger: silentLogger })).app)
+    servers = [plain, kiosk]
+    base = plain.url
+    kioskBase = kiosk.url
     profile = mkdtempSync(join(tmpdir(), 'dialogo-chromium-'))
     browser = await launchChromium(profile, 'es-GT')
     mkdirSync('test-results', { recursive: true })
   })
   afterAll(async () => {
     await browser?.close()
-    for (const server of servers) server.close()
+    for (const server of servers) await server.close()
     await database?.close()
     rmSync(profile, { recursive: true, force: true })
   })

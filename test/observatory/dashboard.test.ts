@@ -1,8 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type ServerType, serve } from '@hono/node-server'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Composed } from '../../src/compose.js'
@@ -11,6 +9,7 @@ import { fileCases } from '../stats/seed-stats-cases.js'
 import { testApp } from '../support/app.js'
 import { launchChromium } from '../support/browser.js'
 import { databaseKinds, freshDatabase } from '../support/database.js'
+import { type Served, serveOnLoopback } from '../support/serve-app.js'
 
 // the middle of last month: a whole month, as the public tables publish them
 const today = new Date()
@@ -35,7 +34,7 @@ async function publish(database: Database): Promise<void> {
 describe.each(databaseKinds)('the observatory dashboard in a browser on %s', (kind) => {
   let database: Database
   let composed: Composed
-  let server: ServerType
+  let server: Served | undefined
   let base: string
   let browser: BrowserContext
   let profile: string
@@ -62,9 +61,8 @@ describe.each(databaseKinds)('the observatory dashboard in a browser on %s', (ki
     await fileCases(database.db, 7, { sector: 'health', category: 'care_refused', department: '09', municipality: '0901' }, FILED)
     await fileCases(database.db, 2, { sector: 'cash_transfer', category: 'payment_missing', department: '09', municipality: '0909' }, FILED)
     await publish(database)
-    server = serve({ fetch: composed.app.fetch, port: 0, hostname: '127.0.0.1' })
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()))
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    server = await serveOnLoopback(composed.app)
+    base = server.url
     profile = mkdtempSync(join(tmpdir(), 'dialogo-chromium-'))
     browser = await launchChromium(profile)
     mkdirSync('test-results', { recursive: true })
@@ -72,7 +70,7 @@ describe.each(databaseKinds)('the observatory dashboard in a browser on %s', (ki
   afterAll(async () => {
     await browser?.close()
     rmSync(profile, { recursive: true, force: true })
-    await new Promise((resolve) => server.close(resolve))
+    await server?.close()
     await database.close()
   })
 

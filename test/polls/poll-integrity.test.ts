@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net'
-import { type ServerType, serve } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import type { Composed } from '../../src/compose.js'
@@ -14,6 +12,7 @@ import { testApp, webchatSecret } from '../support/app.js'
 import { databaseKinds, freshDatabase } from '../support/database.js'
 import { httpFrom } from '../support/http-from.js'
 import { samplePoll } from './fixtures.js'
+import { type Served, serveOnLoopback } from '../support/serve-app.js'
 
 const t = createTranslate()
 const RepliesSchema = z.object({ replies: z.array(z.object({ text: z.string() })) })
@@ -21,7 +20,7 @@ const RepliesSchema = z.object({ replies: z.array(z.object({ text: z.string() })
 describe.each(databaseKinds)('one web chat client playing many members, on %s', (kind) => {
   let database: Database
   let app: Composed
-  let server: ServerType
+  let server: Served | undefined
   let base = ''
   let counter = 0
   const clock = new Date('2026-12-02T15:00:00Z')
@@ -29,12 +28,11 @@ describe.each(databaseKinds)('one web chat client playing many members, on %s', 
   beforeAll(async () => {
     database = await freshDatabase(kind)
     app = await testApp(database, () => clock)
-    server = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1' })
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()))
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    server = await serveOnLoopback(app.app)
+    base = server.url
   })
   afterAll(async () => {
-    server?.close()
+    await server?.close()
     await database.close()
   })
 

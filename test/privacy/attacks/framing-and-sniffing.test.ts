@@ -1,8 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type ServerType, serve } from '@hono/node-server'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Composed } from '../../../src/compose.js'
@@ -10,6 +8,7 @@ import type { Database } from '../../../src/db/client.js'
 import { testApp } from '../../support/app.js'
 import { launchChromium } from '../../support/browser.js'
 import { databaseKinds, freshDatabase } from '../../support/database.js'
+import { type Served, serveOnLoopback } from '../../support/serve-app.js'
 
 /** Pages, their files, API answers, errors: every one carries the headers. */
 const ANSWERS: [method: string, path: string][] = [
@@ -60,7 +59,7 @@ async function publish(database: Database): Promise<void> {
 
 describe('the pages under their Content-Security-Policy, in a browser', () => {
   let database: Database
-  let server: ServerType
+  let server: Served | undefined
   let base: string
   let browser: BrowserContext
   let profile: string
@@ -69,9 +68,8 @@ describe('the pages under their Content-Security-Policy, in a browser', () => {
     database = await freshDatabase('pglite')
     const composed = await testApp(database)
     await publish(database)
-    server = serve({ fetch: composed.app.fetch, port: 0, hostname: '127.0.0.1' })
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()))
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    server = await serveOnLoopback(composed.app)
+    base = server.url
     profile = mkdtempSync(join(tmpdir(), 'dialogo-chromium-'))
     browser = await launchChromium(profile, 'es-GT')
     // before any page script: every directive the page breaks is recorded
@@ -82,7 +80,7 @@ describe('the pages under their Content-Security-Policy, in a browser', () => {
   }, 120_000)
   afterAll(async () => {
     await browser?.close()
-    await new Promise((resolve) => server?.close(resolve))
+    await server?.close()
     await database?.close()
     rmSync(profile, { recursive: true, force: true })
   })

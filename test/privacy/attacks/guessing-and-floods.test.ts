@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net'
-import { type ServerType, serve } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Composed } from '../../../src/compose.js'
 import type { Database } from '../../../src/db/client.js'
@@ -7,6 +5,7 @@ import { media } from '../../../src/db/schema/index.js'
 import { fileWebchatComplaint, testApp, webchatConversation, webchatSecret } from '../../support/app.js'
 import { databaseKinds, freshDatabase } from '../../support/database.js'
 import { httpFrom } from '../../support/http-from.js'
+import { type Served, serveOnLoopback } from '../../support/serve-app.js'
 
 /**
  * The attacker is a public client: it guesses tracking codes through the status question (a hit
@@ -17,19 +16,18 @@ import { httpFrom } from '../../support/http-from.js'
 describe.each(databaseKinds)('a public client guessing codes and flooding on %s', (kind) => {
   let database: Database
   let composed: Composed
-  let server: ServerType
+  let server: Served | undefined
   let base = ''
   let counter = 0
 
   beforeAll(async () => {
     database = await freshDatabase(kind)
     composed = await testApp(database)
-    server = serve({ fetch: composed.app.fetch, port: 0, hostname: '127.0.0.1' })
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()))
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    server = await serveOnLoopback(composed.app)
+    base = server.url
   })
   afterAll(async () => {
-    server?.close()
+    await server?.close()
     await database.close()
   })
 

@@ -1,8 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type ServerType, serve } from '@hono/node-server'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compose } from '../../../src/compose.js'
@@ -12,6 +10,7 @@ import { launchChromium } from '../../support/browser.js'
 import { databaseKinds, freshDatabase } from '../../support/database.js'
 import { silentLogger } from '../../support/tiny-engine.js'
 import { chatIn, conversationIdsSeenBy, storedText } from '../../support/webchat-page.js'
+import { type Served, serveOnLoopback } from '../../support/serve-app.js'
 
 /**
  * The adversary is the next person at a hospital kiosk: same browser, same screen, no skill
@@ -19,7 +18,7 @@ import { chatIn, conversationIdsSeenBy, storedText } from '../../support/webchat
  */
 describe.each(databaseKinds)('the next person at a shared kiosk (%s)', (kind) => {
   let database: Database
-  let server: ServerType
+  let server: Served | undefined
   let base: string
   let browser: BrowserContext
   let profile: string
@@ -40,16 +39,15 @@ describe.each(databaseKinds)('the next person at a shared kiosk (%s)', (kind) =>
       },
       logger: silentLogger,
     })
-    server = serve({ fetch: composed.app.fetch, port: 0, hostname: '127.0.0.1' })
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()))
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    server = await serveOnLoopback(composed.app)
+    base = server.url
     profile = mkdtempSync(join(tmpdir(), 'dialogo-kiosk-'))
     browser = await launchChromium(profile, 'es-GT')
     mkdirSync('test-results', { recursive: true })
   })
   afterAll(async () => {
     await browser?.close()
-    server?.close()
+    await server?.close()
     await database?.close()
     rmSync(profile, { recursive: true, force: true })
   })
