@@ -148,19 +148,20 @@ export function createWebchatRoutes(deps: WebchatRoutesOptions) {
     const address = clientAddress(c)
     const clientKey = address === undefined ? undefined : deps.keys.client(address)
     const at = now()
-    const flood = worst(byConversation.hit(deps.keys.contact(body.conversationId), at.getTime()), clientKey ? byClient.hit(clientKey, at.getTime()) : 'ok')
+    const contactKey = deps.keys.contact(body.conversationId)
+    const flood = worst(byConversation.hit(contactKey, at.getTime()), clientKey ? byClient.hit(clientKey, at.getTime()) : 'ok')
     if (flood !== 'ok') {
       c.header('retry-after', '30')
       // told once, in words and in the conversation's language; later refusals say only the status
       if (flood === 'again') return problem(c, 429, 'too many messages, wait and retry')
-      const language = (await conversationLocale(deps.db, deps.keys.contact(body.conversationId))) ?? c.req.header('accept-language') ?? ''
+      const language = (await conversationLocale(deps.db, contactKey)) ?? c.req.header('accept-language') ?? ''
       return problem(c, 429, FLOOD_TEXT[language.toLowerCase().startsWith('en') ? 'en' : 'es'])
     }
     const externalId = deps.keys.message(body.conversationId, body.messageId)
     const result = await deps.handle({
       channel: 'webchat',
       externalId,
-      from: { channelUserId: deps.keys.contact(body.conversationId), locale: c.req.header('accept-language') },
+      from: { channelUserId: contactKey, locale: c.req.header('accept-language') },
       receivedAt: at,
       content: contentOf(body, body.messageId),
       media: body.media ? attachedSource(body.media) : undefined,
