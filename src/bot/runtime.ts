@@ -123,11 +123,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     return { ...options.engine, flows: { ...options.engine.flows, ...found }, now: at, facts }
   }
 
-  async function runSteps(tx: Tx, session: Session, first: Input, context: EffectContext) {
-    const engine = await engineFor(tx, context.now, session, { channel: context.channel, sharedScreen: context.sharedScreen === true })
-    return performEffects(tx, step(session, first, engine), engine, context)
-  }
-
   /** Performs the effects a step asked for, feeding each result back, until the engine waits. */
   async function performEffects(tx: Tx, first: StepResult, initial: EngineContext, context: EffectContext) {
     const replies: Reply[] = []
@@ -163,7 +158,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
    */
   async function stepOrRecover(tx: Tx, session: Session, input: Input, context: EffectContext) {
     try {
-      return await tx.transaction((savepoint) => runSteps(savepoint, session, input, context))
+      const engine = await engineFor(tx, context.now, session, { channel: context.channel, sharedScreen: context.sharedScreen === true })
+      const first = step(session, input, engine)
+      // the savepoint costs two round trips: only a step that asks for effects has writes to undo
+      if (first.effects.length === 0) return { session: first.session, replies: first.replies }
+      return await tx.transaction((savepoint) => performEffects(savepoint, first, engine, context))
     } catch (error) {
       options.logger.error({ err: error, channel: context.channel, node: session.nodeId }, 'an effect failed; the citizen was asked to send again')
       const engine = await engineFor(tx, context.now, session, { channel: context.channel, sharedScreen: context.sharedScreen === true })
