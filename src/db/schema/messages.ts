@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm'
 import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { cases } from './cases.js'
 import { contacts } from './contacts.js'
 
 /**
@@ -17,8 +19,20 @@ export const inboundMessages = pgTable(
   (t) => [uniqueIndex('inbound_channel_external_uq').on(t.channel, t.externalId)],
 )
 
-export const OUTBOX_STATUSES = ['pending', 'sent', 'failed'] as const
+/**
+ * `pending`: to be sent when due; `held`: the platform will not take it until the contact writes
+ * again (WhatsApp's 24-hour window), released to pending then; `sent`; `failed`: for good.
+ */
+export const OUTBOX_STATUSES = ['pending', 'held', 'sent', 'failed'] as const
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number]
+
+/**
+ * Why a message is sent: `reply` to what the contact wrote, `flow` a conversation the system
+ * opened (a poll invitation, a follow-up question), `notice` a case update to the citizen,
+ * `alert` and `digest` to staff, `poll` a poll's results to its table.
+ */
+export const OUTBOX_KINDS = ['reply', 'flow', 'notice', 'alert', 'digest', 'poll'] as const
+export type OutboxKind = (typeof OUTBOX_KINDS)[number]
 
 /** Messages waiting to be delivered (or delivered), in the order they were written. */
 export const outbox = pgTable(
@@ -37,8 +51,14 @@ export const outbox = pgTable(
      */
     body: jsonb('body'),
     status: text('status', { enum: OUTBOX_STATUSES }).notNull().default('pending'),
+    kind: text('kind', { enum: OUTBOX_KINDS }).notNull().default('reply'),
+    /** the language of the contact when it was written, so adapters need not look the contact up */
+    locale: text('locale').notNull().default('es'),
+    /** the case a notice or alert is about, for the delivery view; never shown with the address */
+    caseId: uuid('case_id').references(() => cases.id, { onDelete: 'set null' }),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
     lastError: text('last_error'),
     externalId: text('external_id'),
     /** what the platform reported after we sent it (WhatsApp Cloud: sent, delivered, read, failed) */
@@ -53,6 +73,9 @@ export const outbox = pgTable(
     index('outbox_due_idx').on(t.status, t.nextAttemptAt),
     index('outbox_inbound_idx').on(t.inboundId),
     index('outbox_external_idx').on(t.channel, t.externalId),
+    // the rows still to go, per address: ordering, releasing held rows, the oldest waiting
+    index('outbox_waiting_address_idx').on(t.channel, t.address, t.id).where(sql`${t.status} in ('pending', 'held')`),
+    index('outbox_waiting_created_idx').on(t.status, t.createdAt).where(sql`${t.status} in ('pending', 'held')`),
   ],
 )
 
