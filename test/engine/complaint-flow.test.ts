@@ -49,7 +49,7 @@ describe('complaint flow', () => {
     expect(talk.texts(conflict)).toEqual([talk.t('complaint.conflict.prompt')])
     talk.send('no')
     const evidence = talk.send('No había medicina para la presión y me dijeron que regresara el otro mes.')
-    expect(evidence.replies).toEqual([{ text: talk.t('complaint.evidence.prompt'), expects: 'media' }])
+    expect(evidence.replies).toEqual([{ text: talk.t('complaint.evidence.prompt'), expects: 'media', prompt: { key: 'complaint.evidence.prompt', locale: 'es' } }])
     talk.send('no')
     const followUps = talk.send('1')
     expect(talk.texts(followUps)).toEqual([talk.t('complaint.followUps.prompt')])

@@ -14,6 +14,7 @@ describe('language flow', () => {
           { id: 'en', label: 'English' },
         ],
         expects: 'choice',
+        prompt: { key: 'language.prompt', locale: 'es' },
       },
     ])
     const done = talk.send('English')

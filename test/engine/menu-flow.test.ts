@@ -7,7 +7,7 @@ describe('menu flow', () => {
     const talk = chat()
     const result = talk.send('Buenas tardes')
     expect(result.replies).toEqual([
-      { text: talk.t('menu.welcome') },
+      { text: talk.t('menu.welcome'), prompt: { key: 'menu.welcome', locale: 'es' } },
       {
         text: talk.t('menu.prompt'),
         choices: [
@@ -16,6 +16,7 @@ describe('menu flow', () => {
           { id: 'language', label: 'Cambiar idioma (Language)' },
         ],
         expects: 'choice',
+        prompt: { key: 'menu.prompt', locale: 'es' },
       },
     ])
     expect(result.session).toMatchObject({ flowId: 'menu', nodeId: 'action', waiting: 'input', retries: 0 })

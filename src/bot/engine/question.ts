@@ -7,6 +7,8 @@ export type AskNode = Extract<FlowNode, { kind: 'ask' }>
 /** Renders a question: its prompt, the buttons it offers, and what kind of answer it expects. */
 export function questionReply(node: AskNode, session: Session, ctx: EngineContext): Reply {
   const text = ctx.t(session.locale, node.prompt, session.vars)
+  // a recording of the prompt may go out with it (the channels look it up)
+  const prompt = { key: node.prompt, locale: session.locale }
   const spec = node.input
   switch (spec.type) {
     case 'choice': {
@@ -14,18 +16,18 @@ export function questionReply(node: AskNode, session: Session, ctx: EngineContex
       // an empty list is a catalog or flow mistake the citizen cannot get past
       if (choices.length === 0) throw new Error(`question ${node.var} (${node.prompt}) has no options to offer`)
       // a question that also takes a location says so, for channels that offer a location button
-      return { text, choices, expects: spec.locate ? 'location' : 'choice' }
+      return { text, choices, expects: spec.locate ? 'location' : 'choice', prompt }
     }
     case 'yesno':
-      return { text, choices: yesNoChoices(session, ctx), expects: 'yesno' }
+      return { text, choices: yesNoChoices(session, ctx), expects: 'yesno', prompt }
     case 'multi':
     case 'ranking':
-      return listQuestionReply(node, spec, session, ctx)
+      return { ...listQuestionReply(node, spec, session, ctx), prompt }
     case 'text':
     case 'number':
     case 'location':
     case 'media':
-      return { text, expects: spec.type }
+      return { text, expects: spec.type, prompt }
   }
 }
 

@@ -70,7 +70,7 @@ function run(turn: Turn, ctx: EngineContext): void {
     if (!node) throw new Error(`node "${session.nodeId}" does not exist in flow "${session.flowId}"`)
     switch (node.kind) {
       case 'say':
-        turn.replies.push({ text: ctx.t(session.locale, node.text, session.vars) })
+        turn.replies.push({ text: ctx.t(session.locale, node.text, session.vars), ...promptOf(node.text, session) })
         enter(session, node.next, ctx)
         break
       case 'ask':
@@ -103,13 +103,18 @@ function run(turn: Turn, ctx: EngineContext): void {
         break
       }
       case 'end':
-        if (node.text !== undefined) turn.replies.push({ text: ctx.t(session.locale, node.text, session.vars) })
+        if (node.text !== undefined) turn.replies.push({ text: ctx.t(session.locale, node.text, session.vars), ...promptOf(node.text, session) })
         markEnd(turn.replies)
         goIdle(session)
         return
     }
   }
   throw new Error(`flow "${session.flowId}" ran ${MAX_NODES_PER_STEP} nodes without waiting: a loop without a question?`)
+}
+
+/** The message key a said text comes from, for its recording; none when the text is no key ("{{r.code}}"). */
+function promptOf(key: string, session: Session): Pick<Reply, 'prompt'> {
+  return /^[\w-]+(\.[\w-]+)+$/.test(key) ? { prompt: { key, locale: session.locale } } : {}
 }
 
 /** Marks the last message of a flow that just ended, if the step said anything. */

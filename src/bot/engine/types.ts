@@ -215,7 +215,15 @@ export type Reply = {
   expects?: 'text' | 'choice' | 'number' | 'yesno' | 'location' | 'media'
   /** the conversation's flow ended with this message (a kiosk starts over for the next person) */
   ends?: boolean
+  /**
+   * the one message key (in the session's locale) the text was built from, so a channel can send
+   * the operator's recording of it beside the text (src/bot/audio-prompts.ts); set by the engine
+   */
+  prompt?: PromptRef
 }
+
+/** A message key in a locale: what an audio prompt is recorded for. */
+export type PromptRef = { key: string; locale: string }
 
 /** An effect: its name and its arguments, read from session variables. */
 export type Effect = { type: EffectName; args: Record<string, Json> }
