@@ -4,6 +4,7 @@ import type { Tx } from '../db/client.js'
 import { inboundMessages, media, outbox, replyReplays } from '../db/schema/index.js'
 import type { HandleResult, InboundMessage } from './channel.js'
 import type { Reply, Session } from './engine/types.js'
+import { enqueue } from './outbox.js'
 import { ReplySchema } from './reply-schema.js'
 
 // What the runtime keeps, and forgets, of one message besides the session: its replay, its
@@ -13,11 +14,12 @@ import { ReplySchema } from './reply-schema.js'
  * The last replies to a contact that was just deleted. Inline channels answer in the request and
  * keep no row; others need an outbox row, unlinked, which the worker deletes once delivered.
  */
-export async function forgottenReplies(tx: Tx, message: InboundMessage, replies: Reply[], inline: boolean, at: Date): Promise<HandleResult> {
+export async function forgottenReplies(tx: Tx, message: InboundMessage, replies: Reply[], inline: boolean, at: Date, locale: string): Promise<HandleResult> {
   if (!inline && replies.length > 0) {
-    await tx
-      .insert(outbox)
-      .values(replies.map((reply) => ({ channel: message.channel, address: message.from.channelUserId, body: reply, nextAttemptAt: at, eraseOnSend: true })))
+    await enqueue(
+      tx,
+      replies.map((reply) => ({ channel: message.channel, address: message.from.channelUserId, locale, reply, kind: 'reply' as const, notBefore: at, eraseOnSend: true })),
+    )
   }
   return { duplicate: false, replies }
 }

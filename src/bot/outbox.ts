@@ -1,10 +1,62 @@
 import { and, asc, eq, gt, inArray, lt, lte, notExists, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
-import type { Db } from '../db/client.js'
-import { outbox } from '../db/schema/index.js'
+import type { Db, DbOrTx } from '../db/client.js'
+import { type OutboxKind, outbox } from '../db/schema/index.js'
 import type { Logger } from '../log.js'
-import type { Channel, ChannelKind } from './channel.js'
+import { CHANNEL_KINDS, type Channel, type ChannelKind } from './channel.js'
+import type { Reply } from './engine/types.js'
 import { ReplySchema } from './reply-schema.js'
+
+export { OUTBOX_KINDS, OUTBOX_STATUSES, type OutboxKind, type OutboxStatus } from '../db/schema/index.js'
+
+/** One message to deliver. */
+export type OutboxMessage = {
+  channel: ChannelKind
+  /** chat id, phone number or web conversation id: personal data, never logged */
+  address: string
+  contactId?: string | null
+  /** the inbound message this answers, so a repeated request can be answered again */
+  inboundId?: string | null
+  /** the case a notice or alert is about (the delivery view shows its code, never the address) */
+  caseId?: string | null
+  /** the language the contact reads, for the adapter (a button label, a template) */
+  locale: string
+  reply: Reply
+  kind: OutboxKind
+  /** delete the row, address and all, once delivered (the goodbye to a forgotten contact) */
+  eraseOnSend?: boolean
+  /** not before this time; by default now by the database's clock */
+  notBefore?: Date
+}
+
+/** Narrows a stored channel name (contacts keep it as text) to a channel the outbox can deliver on. */
+export function isChannelKind(value: string): value is ChannelKind {
+  return (CHANNEL_KINDS as readonly string[]).includes(value)
+}
+
+/**
+ * Queues messages for delivery, in this order, in one insert statement however many there are:
+ * the only writer of the outbox. Inside the caller's transaction, so a message exists exactly
+ * when what it tells of does; the worker delivers once that commits.
+ */
+export async function enqueue(tx: DbOrTx, messages: OutboxMessage | readonly OutboxMessage[]): Promise<void> {
+  const list: readonly OutboxMessage[] = Array.isArray(messages) ? messages : [messages as OutboxMessage]
+  if (list.length === 0) return
+  await tx.insert(outbox).values(
+    list.map((message) => ({
+      channel: message.channel,
+      address: message.address,
+      contactId: message.contactId ?? null,
+      inboundId: message.inboundId ?? null,
+      caseId: message.caseId ?? null,
+      locale: message.locale,
+      kind: message.kind,
+      body: message.reply,
+      eraseOnSend: message.eraseOnSend ?? false,
+      ...(message.notBefore ? { nextAttemptAt: message.notBefore } : {}),
+    })),
+  )
+}
 
 export type OutboxWorkerOptions = {
   db: Db

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client.js'
-import { contacts, inboundMessages, outbox, replyReplays, sessions } from '../db/schema/index.js'
+import { contacts, inboundMessages, replyReplays, sessions } from '../db/schema/index.js'
 import type { Logger } from '../log.js'
 import { z } from 'zod'
 import { CHANNEL_KINDS, type ChannelKind, type HandleResult, type InboundIntake, type InboundMessage } from './channel.js'
@@ -20,6 +20,7 @@ import {
   type StepResult,
 } from './engine/types.js'
 import { dropUnexpectedMedia, forgottenReplies, repliesOf } from './message-records.js'
+import { enqueue } from './outbox.js'
 
 /** What an effect handler knows of the conversation that asked for it. */
 export type EffectContext = {
@@ -218,7 +219,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const [kept] = await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, contact.id))
       if (!kept) {
         if (!inline) queue()
-        return forgottenReplies(tx, message, result.replies, inline, at)
+        return forgottenReplies(tx, message, result.replies, inline, at, result.session.locale)
       }
 
       await tx
@@ -235,15 +236,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         }
       } else if (result.replies.length > 0) {
         queue()
-        await tx.insert(outbox).values(
+        await enqueue(
+          tx,
           result.replies.map((reply) => ({
             channel: message.channel,
             address: message.from.channelUserId,
             contactId: contact.id,
             inboundId: inbound.id,
-            body: reply,
+            locale: result.session.locale,
+            reply,
+            kind: 'reply' as const,
             // the worker compares with the app's clock, not the database's
-            nextAttemptAt: at,
+            notBefore: at,
           })),
         )
       }
@@ -275,9 +279,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       .where(eq(sessions.contactId, contactId))
     if (result.replies.length > 0) {
       queue()
-      await tx
-        .insert(outbox)
-        .values(result.replies.map((reply) => ({ channel: channel.data, address: contact.channelUserId, contactId, body: reply })))
+      await enqueue(
+        tx,
+        result.replies.map((reply) => ({ channel: channel.data, address: contact.channelUserId, contactId, locale: result.session.locale, reply, kind: 'flow' as const })),
+      )
     }
     return 'started'
   }
