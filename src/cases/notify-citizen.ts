@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm'
 import type { Json } from '../bot/engine/types.js'
 import type { DbOrTx } from '../db/client.js'
-import { contacts, institutions, outbox, units } from '../db/schema/index.js'
+import { enqueue, isChannelKind } from '../bot/outbox.js'
+import { contacts, institutions, units } from '../db/schema/index.js'
 import { createTranslate } from '../i18n/index.js'
 import type { CaseRow } from './case-ref.js'
 import { guatemalaDate, guatemalaDateTime } from './guatemala-date.js'
@@ -56,7 +57,7 @@ export async function notifyCitizen(tx: DbOrTx, kase: CaseRow, news: CaseNews, n
     .select({ id: contacts.id, channel: contacts.channel, address: contacts.channelUserId, locale: contacts.locale })
     .from(contacts)
     .where(eq(contacts.id, kase.contactId))
-  if (!contact) return false
+  if (!contact || !isChannelKind(contact.channel)) return false
   const text = caseNewsText(contact.locale, news, {
     code: kase.code,
     institution: await unitDisplayName(tx, kase.unitId),
@@ -64,6 +65,6 @@ export async function notifyCitizen(tx: DbOrTx, kase: CaseRow, news: CaseNews, n
     dueTime: kase.dueAt ? guatemalaDateTime(kase.dueAt).slice(11) : null,
     note,
   })
-  await tx.insert(outbox).values({ channel: contact.channel, address: contact.address, contactId: contact.id, body: { text } })
+  await enqueue(tx, { channel: contact.channel, address: contact.address, contactId: contact.id, caseId: kase.id, locale: contact.locale, reply: { text }, kind: 'notice' })
   return true
 }

@@ -1,7 +1,8 @@
 import { and, asc, eq, inArray, isNull, lte, ne } from 'drizzle-orm'
 import type { Translate } from '../bot/engine/index.js'
 import type { Tx } from '../db/client.js'
-import { contacts, outbox, pollInvitations, polls } from '../db/schema/index.js'
+import { enqueue, isChannelKind } from '../bot/outbox.js'
+import { contacts, pollInvitations, polls } from '../db/schema/index.js'
 import { messageBudget, type Pacing } from './pacing.js'
 import { publishedResults, type PublishedResults } from './poll-publication.js'
 import { resultsMessage } from './results-message.js'
@@ -46,6 +47,7 @@ export async function sendResults(tx: Tx, deps: ResultsDeps): Promise<number> {
   let sent = 0
   const channels = await tx.selectDistinct({ channel: pollInvitations.channel }).from(pollInvitations).where(due)
   for (const { channel } of channels) {
+    if (!isChannelKind(channel)) continue
     const budget = await messageBudget(tx, deps.pacing, channel)
     if (budget === 0) continue
     const batch = await tx
@@ -57,7 +59,7 @@ export async function sendResults(tx: Tx, deps: ResultsDeps): Promise<number> {
       .limit(budget)
     for (const row of batch) {
       const text = resultsMessage(await resultsIn(row.pollId, row.locale), deps.t, row.locale)
-      await tx.insert(outbox).values({ channel, address: row.address, contactId: row.contactId, body: { text }, nextAttemptAt: deps.now })
+      await enqueue(tx, { channel, address: row.address, contactId: row.contactId, locale: row.locale, reply: { text }, kind: 'poll', notBefore: deps.now })
       await tx
         .update(pollInvitations)
         .set({ resultsSentAt: deps.now })

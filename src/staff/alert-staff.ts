@@ -1,5 +1,5 @@
 import type { DbOrTx } from '../db/client.js'
-import { outbox } from '../db/schema/index.js'
+import { enqueue, isChannelKind } from '../bot/outbox.js'
 import { type StaffCaseFacts, staffCaseFacts } from './case-facts.js'
 import { staffTranslate } from './staff-text.js'
 import { unitSubscribers } from './subscriptions.js'
@@ -52,13 +52,11 @@ export async function alertStaff(tx: DbOrTx, caseId: string, kind: StaffAlertKin
   if (!facts || !to) return 0
   const chats = await unitSubscribers(tx, to)
   if (chats.length === 0) return 0
-  await tx.insert(outbox).values(
-    chats.map((chat) => ({
-      channel: chat.channel,
-      address: chat.address,
-      contactId: chat.contactId,
-      body: { text: staffTranslate(chat.locale, `staffAlert.${kind}`, alertVars(facts, chat.locale)) },
-    })),
+  const alerts = chats.flatMap(({ channel, ...chat }) =>
+    isChannelKind(channel)
+      ? [{ ...chat, channel, caseId, kind: 'alert' as const, reply: { text: staffTranslate(chat.locale, `staffAlert.${kind}`, alertVars(facts, chat.locale)) } }]
+      : [],
   )
-  return chats.length
+  await enqueue(tx, alerts)
+  return alerts.length
 }

@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm'
 import type { CaseChange, CaseClock, CaseEventSubscriber } from '../cases/case-events.js'
 import { responsibleName } from '../cases/lookup-case.js'
 import type { DbOrTx } from '../db/client.js'
-import { institutions, outbox, units } from '../db/schema/index.js'
+import { enqueue, isChannelKind } from '../bot/outbox.js'
+import { institutions, units } from '../db/schema/index.js'
 import { alertStaff } from './alert-staff.js'
 import { staffTranslate } from './staff-text.js'
 import { unitSubscribers } from './subscriptions.js'
@@ -31,14 +32,13 @@ async function alertMove(db: DbOrTx, change: Extract<CaseChange, { kind: 'moved'
   ]
   for (const side of sides) {
     const chats = await unitSubscribers(db, side.unitId)
-    if (chats.length === 0) continue
-    await db.insert(outbox).values(
-      chats.map((chat) => ({
-        channel: chat.channel,
-        address: chat.address,
-        contactId: chat.contactId,
-        body: { text: staffTranslate(chat.locale, side.key, { count: change.caseIds.length, from, to }) },
-      })),
+    await enqueue(
+      db,
+      chats.flatMap(({ channel, ...chat }) =>
+        isChannelKind(channel)
+          ? [{ ...chat, channel, kind: 'alert' as const, reply: { text: staffTranslate(chat.locale, side.key, { count: change.caseIds.length, from, to }) } }]
+          : [],
+      ),
     )
   }
 }

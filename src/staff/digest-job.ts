@@ -1,6 +1,7 @@
 import { and, count, eq, gte, inArray, lte } from 'drizzle-orm'
 import type { Tx } from '../db/client.js'
-import { cases, contacts, institutions, outbox, staffDigestSends, staffSubscriptions, units } from '../db/schema/index.js'
+import { enqueue, isChannelKind } from '../bot/outbox.js'
+import { cases, contacts, institutions, staffDigestSends, staffSubscriptions, units } from '../db/schema/index.js'
 import { OPEN_STATUSES } from '../cases/case-transitions.js'
 import { guatemalaDate } from '../cases/guatemala-date.js'
 import { responsibleName } from '../cases/lookup-case.js'
@@ -39,7 +40,8 @@ export async function sendDigests(tx: Tx, now: Date): Promise<number> {
   const open = inArray(cases.status, [...OPEN_STATUSES])
   const day = guatemalaDate(now)
   let sent = 0
-  for (const [contactId, chat] of chats) {
+  for (const [contactId, { channel, ...chat }] of chats) {
+    if (!isChannelKind(channel)) continue
     const [first] = await tx.insert(staffDigestSends).values({ contactId, day, sentAt: now }).onConflictDoNothing().returning({ day: staffDigestSends.day })
     if (!first) continue
     // each count a phrase of its own, so one case reads "1 caso nuevo", not "1 casos nuevos"
@@ -52,7 +54,7 @@ export async function sendDigests(tx: Tx, now: Date): Promise<number> {
       open: counted('open', await countCases(tx, chat.unitIds, open)),
       overdue: counted('overdue', await countCases(tx, chat.unitIds, open, lte(cases.dueAt, now))),
     })
-    await tx.insert(outbox).values({ channel: chat.channel, address: chat.address, contactId, body: { text } })
+    await enqueue(tx, { channel, address: chat.address, contactId, locale: chat.locale, reply: { text }, kind: 'digest' })
     sent++
   }
   return sent
