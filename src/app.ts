@@ -4,12 +4,13 @@ import { errorToResponse } from './api/errors.js'
 import type { Channel, InboundHandler } from './bot/channel.js'
 import { createWebchatRoutes, type WebchatRoutesOptions } from './bot/channels/webchat/webchat-routes.js'
 import type { Database } from './db/client.js'
-import { limitBodies, MIB, webchatBodyLimit } from './http/body-limits.js'
+import { KIB, limitBodies, MIB, webchatBodyLimit } from './http/body-limits.js'
 import { problem } from './http/problem.js'
 import { securityHeaders } from './http/security-headers.js'
 import type { Logger } from './log.js'
 import { createObservatoryRoutes } from './observatory/observatory-routes.js'
 import { createOpen311Routes } from './open311/open311-routes.js'
+import { createOfficeRoutes } from './office/office-routes.js'
 
 export type AppDeps = {
   database: Database
@@ -24,6 +25,8 @@ export type AppDeps = {
   maxMediaBytes?: number
   /** the web chat's keys and kiosk settings */
   webchat: Omit<WebchatRoutesOptions, 'db' | 'handle' | 'now' | 'maxMediaBytes'>
+  /** the back office: believe X-Forwarded-Proto and -For (OFFICE_TRUST_PROXY) */
+  office?: { trustProxy?: boolean }
 }
 
 const DEFAULT_MAX_MEDIA_BYTES = 10 * MIB
@@ -43,6 +46,7 @@ export function createApp(deps: AppDeps): Hono {
         { prefix: '/webhooks/whatsapp', maxBytes: 3 * MIB },
         { prefix: '/webhooks/telegram', maxBytes: MIB },
         { prefix: '/open311', maxBytes: null },
+        { prefix: '/oficina', maxBytes: 64 * KIB },
       ],
       MIB,
     ),
@@ -52,6 +56,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', createApi({ database: deps.database, now: deps.now, statsMinCell: deps.statsMinCell }))
   app.route('/open311/v2', createOpen311Routes({ db: deps.database.db, now: deps.now }))
   app.route('/', createObservatoryRoutes())
+  app.route('/oficina', createOfficeRoutes({ db: deps.database.db, now: deps.now, logger: deps.logger, trustProxy: deps.office?.trustProxy }))
   app.notFound((c) => problem(c, 404, `no route for ${c.req.method} ${c.req.path}`))
   app.onError((error, c) => errorToResponse(error, c, deps.logger))
   return app
