@@ -27,7 +27,7 @@ import { promisify } from 'node:util'
 import { drizzle } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
 import { compose } from '../src/compose.js'
-import { type Database, type Db, openDatabase } from '../src/db/client.js'
+import { type Database, type Db, openDatabase, withPreparedStatements } from '../src/db/client.js'
 import * as schema from '../src/db/schema/index.js'
 import { createLogger } from '../src/log.js'
 import { createScratchDatabase, ms, percentile, serveOnLoopback } from './loopback-app.js'
@@ -37,6 +37,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const PGBENCH_SECONDS = Number(process.env.BENCH_PGBENCH_SECONDS ?? 30)
 const PGBENCH_SCALE = Number(process.env.BENCH_PGBENCH_SCALE ?? 8)
 const PGBENCH_CLIENTS = 8
+/** which runs to make: `postgres`, `pglite` or both (the default), comma-separated */
+const DATABASES = new Set((process.env.BENCH_DATABASES ?? 'postgres,pglite').split(',').map((name) => name.trim()))
 /** main.ts opens PostgreSQL with openDatabase's default pool */
 const POOL = 10
 const WARM_UP_CITIZENS = 8
@@ -58,12 +60,13 @@ async function pgbenchTps(): Promise<number> {
   }
 }
 
-type Counter = { statements: number; transactions: number; savepoints: number }
+type Counter = { statements: number; described: number; transactions: number; savepoints: number }
 
 /**
  * The postgres.js client with every statement drizzle sends counted: `unsafe` is one statement,
- * `begin` and `savepoint` open a transaction or savepoint (two more round trips: its start and its
- * end). The transaction's own client is counted the same way.
+ * and an unprepared one with parameters one more round trip (postgres.js describes it first);
+ * `begin` and `savepoint` open a transaction or savepoint (two more round trips: its start and
+ * its end). The transaction's own client is counted the same way.
  */
 function counted<T extends object>(client: T, counter: Counter): T {
   return new Proxy(client, {
@@ -73,6 +76,9 @@ function counted<T extends object>(client: T, counter: Counter): T {
       if (property === 'unsafe') {
         return (...args: unknown[]) => {
           counter.statements++
+          const [, params, options] = args
+          const prepared = typeof options === 'object' && options !== null && 'prepare' in options && options.prepare === true
+          if (!prepared && Array.isArray(params) && params.length > 0) counter.described++
           return Reflect.apply(value, target, args)
         }
       }
@@ -89,11 +95,12 @@ function counted<T extends object>(client: T, counter: Counter): T {
   })
 }
 
-/** Migrated by openDatabase, then reopened as main.ts opens it but on a counting client. */
+/** Migrated by openDatabase, then reopened as openDatabase opens it but on a counting client. */
 async function countedPostgres(url: string, counter: Counter): Promise<Database> {
   await (await openDatabase({ kind: 'postgres', url })).close()
   const client = postgres(url, { max: POOL, onnotice: () => {} })
-  const db = drizzle(counted(client, counter), { schema })
+  // BENCH_PREPARE=0: the statements unprepared, as drizzle sends them by itself (to compare)
+  const db = drizzle(process.env.BENCH_PREPARE === '0' ? counted(client, counter) : withPreparedStatements(counted(client, counter)), { schema })
   return { db: db as unknown as Db, kind: 'postgres', close: () => client.end({ timeout: 5 }) }
 }
 
@@ -171,7 +178,7 @@ async function citizen(baseUrl: string, localAddress: string, rounds: number, ti
   }
 }
 
-type WebchatRun = { messages: number; seconds: number; p50: number; p99: number; max: number; failures: string[] }
+type WebchatRun = { messages: number; seconds: number; cpuMs: number; p50: number; p99: number; max: number; failures: string[] }
 
 /** Composes the app on `database`, warms it up, then lets the citizens loose. */
 async function webchatRun(database: Database, counter?: Counter): Promise<WebchatRun> {
@@ -186,14 +193,17 @@ async function webchatRun(database: Database, counter?: Counter): Promise<Webcha
     const warmUp: Timing = { latencies: [], failures: [] }
     await Promise.all(Array.from({ length: WARM_UP_CITIZENS }, (_, i) => citizen(served.url, `127.0.1.${i + 2}`, 1, warmUp)))
     if (warmUp.failures.length > 0) throw new Error(`the warm-up failed: ${warmUp.failures[0]}`)
-    if (counter) Object.assign(counter, { statements: 0, transactions: 0, savepoints: 0 })
+    if (counter) Object.assign(counter, { statements: 0, described: 0, transactions: 0, savepoints: 0 })
     const timing: Timing = { latencies: [], failures: [] }
     const start = performance.now()
+    const cpuBefore = process.cpuUsage()
     await Promise.all(Array.from({ length: CITIZENS }, (_, i) => citizen(served.url, `127.0.${2 + Math.floor(i / 250)}.${2 + (i % 250)}`, ROUNDS, timing)))
     const seconds = (performance.now() - start) / 1000
+    const cpu = process.cpuUsage(cpuBefore)
     return {
       messages: timing.latencies.length,
       seconds,
+      cpuMs: (cpu.user + cpu.system) / 1000,
       p50: percentile(timing.latencies, 0.5),
       p99: percentile(timing.latencies, 0.99),
       max: percentile(timing.latencies, 1),
@@ -211,6 +221,8 @@ function report(label: string, result: WebchatRun, tps: number, target: number) 
       `p50 ${ms(result.p50)}, p99 ${ms(result.p99)}, max ${ms(result.max)}; ${result.failures.length} complaints failed`,
   )
   if (result.failures.length > 0) console.log(`  first failure: ${result.failures[0]}`)
+  // steadier than the rate on a shared machine: what one message costs this process, whoever else runs
+  console.log(`  CPU of this process (the app and the simulated citizens): ${((result.cpuMs * 1000) / result.messages).toFixed(0)} µs per message`)
   console.log(`  ratio messages/s ÷ pgbench TPS: ${(rate / tps).toFixed(3)} (target ≥ ${target}${label.startsWith('PostgreSQL') ? ', p99 < 50 ms' : ''})`)
 }
 
@@ -221,17 +233,24 @@ async function main() {
   const tps = await pgbenchTps()
   console.log(`pgbench: ${tps.toFixed(0)} TPS`)
 
+  if (DATABASES.has('postgres')) await postgresRun(tps)
+  if (DATABASES.has('pglite')) await pgliteRun(tps)
+  agent.destroy()
+}
+
+async function postgresRun(tps: number) {
   const scratch = await createScratchDatabase('e2e')
   try {
-    const counter: Counter = { statements: 0, transactions: 0, savepoints: 0 }
+    const counter: Counter = { statements: 0, described: 0, transactions: 0, savepoints: 0 }
     const database = await countedPostgres(scratch.url, counter)
     try {
       const result = await webchatRun(database, counter)
       report('PostgreSQL', result, tps, 0.5)
       const perMessage = (n: number) => (n / result.messages).toFixed(2)
-      const roundTrips = counter.statements + 2 * (counter.transactions + counter.savepoints)
+      const roundTrips = counter.statements + counter.described + 2 * (counter.transactions + counter.savepoints)
       console.log(
         `  per inbound message: ${perMessage(roundTrips)} round trips = ${perMessage(counter.statements)} statements + ` +
+          `${perMessage(counter.described)} descriptions (an unprepared statement with parameters) + ` +
           `${perMessage(counter.transactions)} transactions (BEGIN, COMMIT) + ${perMessage(counter.savepoints)} savepoints (SAVEPOINT, RELEASE)`,
       )
     } finally {
@@ -240,7 +259,9 @@ async function main() {
   } finally {
     await scratch.drop()
   }
+}
 
+async function pgliteRun(tps: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'dialogo-bench-e2e-'))
   try {
     const database = await openDatabase({ kind: 'pglite', dataDir })
@@ -252,7 +273,6 @@ async function main() {
   } finally {
     rmSync(dataDir, { recursive: true, force: true })
   }
-  agent.destroy()
 }
 
 await main()

@@ -33,12 +33,38 @@ export type OpenDatabaseOptions =
 
 const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url))
 
+/**
+ * The postgres.js client with drizzle's statements prepared. Drizzle asks postgres.js for unnamed
+ * statements, and postgres.js then describes every statement that has parameters before running
+ * it: two round trips each. Prepared, a statement is described once per connection and then costs
+ * one. The per-connection cache is bounded in time: postgres.js replaces a connection after
+ * `max_lifetime` (30 to 60 minutes). Transactions and savepoints hand out their own clients,
+ * wrapped the same way.
+ */
+export function withPreparedStatements<T extends object>(client: T): T {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver)
+      if (typeof value !== 'function') return value
+      if (property === 'unsafe') {
+        return (query: string, params?: unknown[], queryOptions?: Record<string, unknown>) =>
+          Reflect.apply(value, target, [query, params ?? [], { ...queryOptions, prepare: true }])
+      }
+      if (property === 'begin' || property === 'savepoint') {
+        return (...args: unknown[]) =>
+          Reflect.apply(value, target, args.map((arg) => (typeof arg === 'function' ? (inner: object) => Reflect.apply(arg, undefined, [withPreparedStatements(inner)]) : arg)))
+      }
+      return value
+    },
+  })
+}
+
 /** Opens the database and applies any migration not yet applied. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   if (options.kind === 'postgres') {
     // Notices ("relation already exists, skipping") are noise in our logs.
     const client = postgres(options.url, { max: options.maxConnections ?? 10, onnotice: () => {} })
-    const db = drizzlePostgres(client, { schema })
+    const db = drizzlePostgres(withPreparedStatements(client), { schema })
     await migratePostgres(db, { migrationsFolder })
     return { db: db as unknown as Db, kind: 'postgres', close: () => client.end({ timeout: 5 }) }
   }
