@@ -14,7 +14,7 @@ import { unitRoutes } from './unit-routes.js'
 import { createStatsRoutes } from './stats-routes.js'
 import { staffRoutes } from './staff-routes.js'
 
-/** The admin API and health check, with the database on every request's context. */
+/** The admin API, with the database on every request's context (`/health` is src/http/health.ts). */
 export function createApi(deps: { database: Database; now?: () => Date; statsMinCell?: number }) {
   const api = new Hono<AppEnv>()
   api.use(async (c, next) => {
@@ -23,7 +23,6 @@ export function createApi(deps: { database: Database; now?: () => Date; statsMin
     c.set('now', deps.now ?? (() => new Date()))
     await next()
   })
-  api.get('/health', (c) => c.json({ status: 'ok', database: c.var.databaseKind }))
   api.route('/api/v1/cases/:code/evidence', evidenceRoutes)
   api.route('/api/v1/cases', caseRoutes)
   api.route('/api/v1/stats', createStatsRoutes({ minCell: deps.statsMinCell }))

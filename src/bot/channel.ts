@@ -91,11 +91,16 @@ export type Channel = {
    * instance, or not connected yet): the outbox leaves its messages for an instance that can
    */
   canSend?: () => boolean
-  /** begins receiving (long polling, sockets); webhook channels mount routes instead */
-  start?: (handle: InboundHandler) => Promise<void>
+  /**
+   * begins receiving (long polling, sockets); webhook channels mount routes instead. Called in the
+   * background, retried with backoff while it throws; `signal` aborts an attempt that takes too
+   * long (a platform that does not answer) or the shutdown, so pass it to every network call.
+   */
+  start?: (handle: InboundHandler, signal?: AbortSignal) => Promise<void>
   /**
    * HTTP routes the app mounts at its root (webhooks, e.g. `/webhooks/telegram`); they hand what
-   * arrives to the handler given to `start`, so `start` is called before the server listens
+   * arrives to the handler given to `start`, which may still be retrying when the server listens:
+   * a channel takes the handler before its first network call
    */
   routes?: Hono
   stop?: () => Promise<void>

@@ -12,7 +12,7 @@ import type { OfficeEnv } from './office-env.js'
 const PAGE_SIZE = 25
 const ATTENTION_SIZE = 20
 // the list's filters a page may carry; `format` (CSV) and `limit` stay the API's
-const FILTER_KEYS = ['status', 'sector', 'category', 'department', 'municipality', 'from', 'to', 'overdue', 'urgent', 'assignee', 'q', 'unitId', 'cursor'] as const
+const FILTER_KEYS = ['status', 'sector', 'category', 'department', 'municipality', 'from', 'to', 'overdue', 'urgent', 'assignee', 'q', 'unitId', 'cursor', 'limit'] as const
 
 /** The filters of the address, as the API would read them: empty fields dropped, `mine` as the user's own name. */
 function filtersOf(c: Context<OfficeEnv>): Record<string, string> {
@@ -34,7 +34,7 @@ export async function inboxPage(c: Context<OfficeEnv>): Promise<Response> {
   const { t, locale, user, db } = c.var
   const now = c.var.now()
   const raw = filtersOf(c)
-  const parsed = ListCasesQuerySchema.safeParse({ ...raw, limit: String(PAGE_SIZE) })
+  const parsed = ListCasesQuerySchema.safeParse({ limit: String(PAGE_SIZE), ...raw })
   const category = await categoryLabels(db, locale)
   const counts = await countByStatus(db, user.scope)
 
