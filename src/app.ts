@@ -2,9 +2,11 @@ import { Hono } from 'hono'
 import { createApi } from './api/create-api.js'
 import { errorToResponse } from './api/errors.js'
 import type { Channel, InboundHandler } from './bot/channel.js'
+import type { ChannelStates } from './bot/channel-states.js'
 import { createWebchatRoutes, type WebchatRoutesOptions } from './bot/channels/webchat/webchat-routes.js'
 import type { Database } from './db/client.js'
 import { KIB, limitBodies, MIB, webchatBodyLimit } from './http/body-limits.js'
+import { createHealthRoutes } from './http/health.js'
 import { problem } from './http/problem.js'
 import { securityHeaders } from './http/security-headers.js'
 import type { Logger } from './log.js'
@@ -19,6 +21,8 @@ export type AppDeps = {
   now?: () => Date
   /** channels whose webhook routes are mounted */
   channels?: Iterable<Channel>
+  /** what `/health` reports of each channel */
+  channelStates?: ChannelStates
   /** small-cell threshold of published statistics (STATS_MIN_CELL) */
   statsMinCell?: number
   /** largest file a citizen may attach (MEDIA_MAX_BYTES) */
@@ -53,6 +57,7 @@ export function createApp(deps: AppDeps): Hono {
   )
   app.route('/', createWebchatRoutes({ ...deps.webchat, db: deps.database.db, handle: deps.handle, now: deps.now, maxMediaBytes: deps.maxMediaBytes }))
   for (const channel of deps.channels ?? []) if (channel.routes) app.route('/', channel.routes)
+  app.route('/', createHealthRoutes({ database: deps.database, channels: deps.channelStates }))
   app.route('/', createApi({ database: deps.database, now: deps.now, statsMinCell: deps.statsMinCell }))
   app.route('/open311/v2', createOpen311Routes({ db: deps.database.db, now: deps.now }))
   app.route('/', createObservatoryRoutes())

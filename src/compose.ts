@@ -1,6 +1,7 @@
 import type { Hono } from 'hono'
 import { createApp } from './app.js'
 import type { Channel, ChannelKind } from './bot/channel.js'
+import { type ChannelStates, createChannelStates } from './bot/channel-states.js'
 import { type ChannelConfig, createChannels } from './bot/create-channels.js'
 import { createInboundIntake } from './bot/channels/inbound-intake.js'
 import { createOutboxWorker, type OutboxWorker } from './bot/outbox.js'
@@ -39,6 +40,8 @@ export type Composed = {
   app: Hono
   runtime: Runtime
   channels: Map<ChannelKind, Channel>
+  /** each channel's state for `/health`; main.ts's start-up supervisor keeps it */
+  channelStates: ChannelStates
   outbox: OutboxWorker
   scheduler: Scheduler
 }
@@ -66,6 +69,7 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
   const upgraded = await upgradeConversationKeys(database.db, webchatKeys)
   if (upgraded.contacts > 0) logger.info({ contacts: upgraded.contacts }, 'web chat conversations moved to keyed ids')
   const channels = createChannels({ db: database.db, config, logger })
+  const channelStates = createChannelStates(channels.values())
   // The outbox is made after the runtime it delivers for; the runtime wakes it once it exists.
   let wakeOutbox = () => {}
   const runtime = createRuntime({
@@ -88,7 +92,7 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
   })
   const outbox = createOutboxWorker({ db: database.db, channels, logger, pollMs: config.OUTBOX_POLL_MS, now })
   wakeOutbox = outbox.wake
-  const app = createApp({ database, handle: runtime.handle, logger, now, channels: channels.values(), statsMinCell: config.STATS_MIN_CELL, maxMediaBytes: config.MEDIA_MAX_BYTES,
+  const app = createApp({ database, handle: runtime.handle, logger, now, channels: channels.values(), channelStates, statsMinCell: config.STATS_MIN_CELL, maxMediaBytes: config.MEDIA_MAX_BYTES,
     webchat: { keys: webchatKeys, kiosk: config.WEBCHAT_KIOSK, kioskIdleMinutes: config.WEBCHAT_KIOSK_IDLE_MINUTES },
   })
   // Scheduled work (SLA escalation, digests, poll opening and closing); each runs once across instances.
@@ -100,5 +104,5 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
     createPublicationJob(config.STATS_MIN_CELL ?? DEFAULT_MIN_CELL),
   ]
   const scheduler = createScheduler({ db: database.db, jobs, logger, now })
-  return { app, runtime, channels, outbox, scheduler }
+  return { app, runtime, channels, channelStates, outbox, scheduler }
 }

@@ -28,6 +28,8 @@ export const ConfigSchema = z.object({
   STAFF_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
   /** node-cron expression (America/Guatemala) for the job that escalates overdue cases */
   ESCALATION_CRON: z.string().min(9).refine((value) => cron.validate(value), 'not a valid cron expression').default('*/5 * * * *'),
+  /** how long one start attempt of a channel (Telegram's getMe, Meta's Graph API) may take before it is retried in the background */
+  CHANNEL_START_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   /** Telegram: on when the token (from BotFather) is set; long polling unless a webhook URL is set */
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]{20,}$/, 'must look like 123456:ABC-DEF… (from BotFather)').optional(),
   /** public https URL Telegram posts updates to, ending in /webhooks/telegram */

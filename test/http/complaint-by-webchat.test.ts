@@ -135,8 +135,9 @@ describe.each(databaseKinds)('a complaint through the web chat on %s', (kind) =>
     expect(page).toMatch(/<meta name="dialogo-media-max-bytes" content="\d+">/)
   })
 
-  it('reports the database kind on /health', async () => {
+  it('reports the database kind, that it answers, and the channels on /health', async () => {
     const response = await composed.app.request('/health')
-    expect(await response.json()).toEqual({ status: 'ok', database: kind })
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ status: 'ok', database: { kind, state: 'ok' }, channels: { webchat: { state: 'ok' } } })
   })
 })

@@ -85,7 +85,9 @@ export function createTelegramChannel(options: TelegramChannelOptions): Channel 
     kind: 'telegram',
     ratePerSecond: 30,
     inlineReplies: false,
-    routes: secret ? createTelegramWebhookRoutes({ bot, secret, ready: () => handler !== undefined }) : undefined,
+    // ready once getMe answered: before that grammY would wait for it inside the request, so a
+    // webhook update gets 503 and Telegram sends it again
+    routes: secret ? createTelegramWebhookRoutes({ bot, secret, ready: () => handler !== undefined && bot.isInited() }) : undefined,
     async send(chatId, reply): Promise<DeliveryResult> {
       const shareLocation = reply.expects === 'location' ? t(await localeOf(chatId), 'telegram.shareLocation') : ''
       try {
@@ -99,17 +101,22 @@ export function createTelegramChannel(options: TelegramChannelOptions): Channel 
         return deliveryFailure(error)
       }
     },
-    async start(handle) {
+    async start(handle, given) {
+      const signal = grammySignal(given)
+      // taken before the first call: the webhook route is ready as soon as getMe has answered
       handler = handle
-      await bot.init()
-      await setCommands(bot, t, options.logger)
+      // every call gets the signal: a Bot API that never answers aborts the attempt, not the app
+      await bot.init(signal)
+      await setCommands(bot, t, options.logger, signal)
       if (options.webhook && secret) {
-        await bot.api.setWebhook(options.webhook.url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] })
+        await bot.api.setWebhook(options.webhook.url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] }, signal)
         options.logger.info({ mode: 'webhook' }, 'telegram channel started')
         return
       }
-      await bot.api.deleteWebhook()
-      runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES } } })
+      await bot.api.deleteWebhook(undefined, signal)
+      given?.throwIfAborted()
+      // silent: the runner would print its fetch errors, whose URL carries the token
+      runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES }, silent: true } })
       options.logger.info({ mode: 'long polling' }, 'telegram channel started')
     },
     async stop() {
@@ -119,11 +126,22 @@ export function createTelegramChannel(options: TelegramChannelOptions): Channel 
   }
 }
 
-async function setCommands(bot: Bot, t: ReturnType<typeof createTranslate>, logger: Logger) {
+/**
+ * grammY types its signals with the abort-controller package's declarations, which do not
+ * match Node's own, while at run time it takes Node's: the same object, under grammY's type.
+ */
+type GrammySignal = Parameters<Bot['init']>[0]
+function grammySignal(signal: AbortSignal | undefined): GrammySignal {
+  return signal as unknown as GrammySignal
+}
+
+async function setCommands(bot: Bot, t: ReturnType<typeof createTranslate>, logger: Logger, signal?: GrammySignal) {
   try {
-    for (const locale of COMMAND_LOCALES) await bot.api.setMyCommands(botCommands(locale, t), { language_code: locale })
-    await bot.api.setMyCommands(botCommands('es', t))
+    for (const locale of COMMAND_LOCALES) await bot.api.setMyCommands(botCommands(locale, t), { language_code: locale }, signal)
+    await bot.api.setMyCommands(botCommands('es', t), undefined, signal)
   } catch (error) {
+    // an aborted start is retried as a whole
+    if (signal?.aborted) throw error
     // a command menu is a convenience: the bot works without it
     logger.warn({ err: error }, 'telegram setMyCommands failed')
   }
