@@ -4,6 +4,7 @@ import type { Channel, ChannelKind } from './bot/channel.js'
 import { type ChannelStates, createChannelStates } from './bot/channel-states.js'
 import { type ChannelConfig, createChannels } from './bot/create-channels.js'
 import { createInboundIntake } from './bot/channels/inbound-intake.js'
+import { loadAudioPrompts, noAudioPrompts } from './bot/audio-prompts.js'
 import { createOutboxWorker, type OutboxWorker } from './bot/outbox.js'
 import { createRuntime, type Runtime } from './bot/runtime.js'
 import type { Config } from './config.js'
@@ -51,7 +52,7 @@ type ComposeOptions = {
   config: Pick<Config, 'SEED_FILE' | 'SESSION_TTL_MINUTES' | 'DEFAULT_LOCALE' | 'OUTBOX_POLL_MS' | 'RETENTION_DAYS'> &
     ChannelConfig &
     CaseJobsConfig &
-    Partial<Pick<Config, 'STATS_MIN_CELL' | 'OVERSIGHT_UNIT_CODE' | PrivacySetting>>
+    Partial<Pick<Config, 'STATS_MIN_CELL' | 'OVERSIGHT_UNIT_CODE' | 'AUDIO_PROMPTS_DIR' | PrivacySetting>>
   logger: Logger
   now?: () => Date
 }
@@ -68,7 +69,11 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
   const webchatKeys = conversationKeys(await loadAppSecret(database.db, 'webchat-conversation'))
   const upgraded = await upgradeConversationKeys(database.db, webchatKeys)
   if (upgraded.contacts > 0) logger.info({ contacts: upgraded.contacts }, 'web chat conversations moved to keyed ids')
-  const channels = createChannels({ db: database.db, config, logger })
+  // recorded prompts, indexed once: the channels send them beside the text, the web chat plays them
+  const audio = config.AUDIO_PROMPTS_DIR
+    ? await loadAudioPrompts(config.AUDIO_PROMPTS_DIR, { warn: (file, reason) => logger.warn({ file, reason }, 'audio prompt skipped') })
+    : noAudioPrompts
+  const channels = createChannels({ db: database.db, config, logger, audio })
   const channelStates = createChannelStates(channels.values())
   // The outbox is made after the runtime it delivers for; the runtime wakes it once it exists.
   let wakeOutbox = () => {}
@@ -93,7 +98,7 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
   const outbox = createOutboxWorker({ db: database.db, channels, logger, pollMs: config.OUTBOX_POLL_MS, now })
   wakeOutbox = outbox.wake
   const app = createApp({ database, handle: runtime.handle, logger, now, channels: channels.values(), channelStates, statsMinCell: config.STATS_MIN_CELL, maxMediaBytes: config.MEDIA_MAX_BYTES,
-    webchat: { keys: webchatKeys, kiosk: config.WEBCHAT_KIOSK, kioskIdleMinutes: config.WEBCHAT_KIOSK_IDLE_MINUTES },
+    webchat: { keys: webchatKeys, kiosk: config.WEBCHAT_KIOSK, kioskIdleMinutes: config.WEBCHAT_KIOSK_IDLE_MINUTES, audio },
   })
   // Scheduled work (SLA escalation, digests, poll opening and closing); each runs once across instances.
   const jobs: Job[] = [

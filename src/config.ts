@@ -38,6 +38,8 @@ export const ConfigSchema = z.object({
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[\w-]{1,256}$/, '1 to 256 letters, digits, _ or -').optional(),
   /** Bot API root (a self-hosted Bot API server, or a fake one in tests) */
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
+  /** recorded prompts an operator fills: <dir>/<locale>/<message.key>.ogg (or .mp3), sent beside the text */
+  AUDIO_PROMPTS_DIR: z.string().min(1).default('./audio'),
   /** largest photo, voice note or document (bytes) a channel downloads and keeps as evidence */
   MEDIA_MAX_BYTES: z.coerce.number().int().positive().default(10_485_760),
   /** days after which delivered messages, dedupe records and evidence of closed cases are deleted */

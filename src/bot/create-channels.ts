@@ -1,6 +1,7 @@
 import type { Config } from '../config.js'
 import type { Db } from '../db/client.js'
 import type { Logger } from '../log.js'
+import type { AudioPrompts } from './audio-prompts.js'
 import type { Channel, ChannelKind } from './channel.js'
 import { createTelegramChannel } from './channels/telegram/telegram-channel.js'
 import { createWebchatChannel } from './channels/webchat/webchat-channel.js'
@@ -15,7 +16,7 @@ export type ChannelConfig = Partial<
   WhatsappCloudConfig
 
 /** The channels this deployment runs; the web chat always, others when configured. */
-export function createChannels(deps: { db: Db; config?: ChannelConfig; logger: Logger }): Map<ChannelKind, Channel> {
+export function createChannels(deps: { db: Db; config?: ChannelConfig; logger: Logger; audio?: AudioPrompts }): Map<ChannelKind, Channel> {
   const channels = new Map<ChannelKind, Channel>()
   const config = deps.config ?? {}
   channels.set('webchat', createWebchatChannel(deps.db))
@@ -28,11 +29,12 @@ export function createChannels(deps: { db: Db; config?: ChannelConfig; logger: L
         token: config.TELEGRAM_BOT_TOKEN,
         apiRoot: config.TELEGRAM_API_ROOT,
         webhook: config.TELEGRAM_WEBHOOK_URL ? { url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET } : undefined,
+        audio: deps.audio,
       }),
     )
   }
   // files are fetched, limited and stored by the inbound intake, not by the channels
-  const whatsapp = { db: deps.db, logger: deps.logger }
+  const whatsapp = { db: deps.db, logger: deps.logger, audio: deps.audio }
   const baileys = baileysFromConfig(config, whatsapp)
   if (baileys) channels.set('whatsapp-baileys', baileys)
   const cloud = whatsappCloudFromConfig(config, whatsapp)

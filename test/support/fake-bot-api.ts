@@ -26,6 +26,8 @@ const ReplyMarkupSchema = z.object({
 })
 type ReplyMarkup = z.infer<typeof ReplyMarkupSchema>
 type Failure = { status: number; body: Record<string, unknown> }
+/** a sendVoice or sendAudio: the bytes when uploaded, the file_id when sent again by it */
+export type SentRecording = { chatId: string; method: 'sendVoice' | 'sendAudio'; upload?: { filename: string; bytes: Buffer }; fileId?: string }
 type Json = Record<string, unknown>
 
 export const FAKE_BOT = { id: 7000001, username: 'dialogo_test_bot' }
@@ -58,6 +60,9 @@ export async function startFakeBotApi() {
   async function readJson(req: IncomingMessage): Promise<Json> {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(Buffer.from(chunk))
+    const type = req.headers['content-type'] ?? ''
+    // grammY uploads files as multipart/form-data, a file as a part the field names by `attach://<part>`
+    if (type.startsWith('multipart/form-data')) return readMultipart(Buffer.concat(chunks), type)
     const text = Buffer.concat(chunks).toString('utf8')
     if (text === '') return {}
     const parsed: unknown = JSON.parse(text)
@@ -117,8 +122,25 @@ export async function startFakeBotApi() {
     }
   }
 
+  const recordings: SentRecording[] = []
+  function sendRecording(name: 'sendVoice' | 'sendAudio', payload: Json): { status: number; body: unknown } {
+    const field = name === 'sendVoice' ? 'voice' : 'audio'
+    const given = payload[field]
+    const chatId = String(payload['chat_id'])
+    const messageId = nextMessageId++
+    const fileId = typeof given === 'string' ? given : `${field}-file-${messageId}`
+    const upload = typeof given === 'object' && given !== null && 'bytes' in given && Buffer.isBuffer(given.bytes) ? { filename: String('filename' in given ? given.filename : ''), bytes: given.bytes } : undefined
+    recordings.push({ chatId, method: name, ...(upload ? { upload } : { fileId }) })
+    changed()
+    const file = { file_id: fileId, file_unique_id: `u-${fileId}`, duration: 1 }
+    return { status: 200, body: { ok: true, result: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: Number(chatId), type: 'private' }, [field]: file } } }
+  }
+
   function method(name: string, payload: Json): { status: number; body: unknown } {
     switch (name) {
+      case 'sendVoice':
+      case 'sendAudio':
+        return sendRecording(name, payload)
       case 'getMe':
         return { status: 200, body: { ok: true, result: { ...FAKE_BOT, is_bot: true, first_name: 'Diálogo (test)', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false } } }
       case 'sendMessage':
@@ -186,6 +208,8 @@ export async function startFakeBotApi() {
   return {
     url: `http://127.0.0.1:${port}`,
     sent,
+    /** voice notes and audio files sent, in order */
+    recordings,
     calls,
     /**
      * queues an update for getUpdates and returns it as queued: ids only grow, as Telegram's do,
@@ -228,6 +252,37 @@ export async function startFakeBotApi() {
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
+}
+
+/**
+ * The fields of a multipart body as grammY writes it (unquoted file names, which undici's own
+ * parser refuses): text parts as strings, a field that says `attach://<part>` as that part's file.
+ */
+function readMultipart(body: Buffer, type: string): Json {
+  const boundary = /boundary=(.+)$/.exec(type)?.[1] ?? ''
+  const parts: { name: string; filename?: string; bytes: Buffer }[] = []
+  const delimiter = Buffer.from(`--${boundary}`)
+  let at = body.indexOf(delimiter)
+  while (at >= 0) {
+    const start = at + delimiter.length + 2
+    const next = body.indexOf(delimiter, start)
+    if (next < 0) break
+    const part = body.subarray(start, next - 2)
+    const split = part.indexOf('\r\n\r\n')
+    const head = part.subarray(0, split).toString('utf8')
+    const name = /name="([^"]*)"/.exec(head)?.[1] ?? ''
+    const filename = /filename="?([^";\r\n]*)"?/.exec(head)?.[1]
+    parts.push({ name, filename, bytes: part.subarray(split + 4) })
+    at = next
+  }
+  const fields: Json = {}
+  for (const part of parts) {
+    if (part.filename !== undefined) continue
+    const value = part.bytes.toString('utf8')
+    const attached = value.startsWith('attach://') ? parts.find((p) => p.name === value.slice('attach://'.length)) : undefined
+    fields[part.name] = attached ? { filename: attached.filename ?? '', bytes: Buffer.from(attached.bytes) } : value
+  }
+  return fields
 }
 
 function unescapedReserved(text: string): boolean {

@@ -7,10 +7,12 @@ import type { Db } from '../../../db/client.js'
 import { contacts } from '../../../db/schema/index.js'
 import { createTranslate, defaultLocale } from '../../../i18n/index.js'
 import type { Logger } from '../../../log.js'
+import { type AudioPrompts, noAudioPrompts } from '../../audio-prompts.js'
 import type { Channel, DeliveryResult, InboundHandler } from '../../channel.js'
 import { botCommands, COMMAND_LOCALES } from './bot-commands.js'
 import { createRateLimiter, type RateLimiterOptions } from './rate-limiter.js'
 import { renderReply } from './render-reply.js'
+import { createRecordingSender } from './send-recording.js'
 import { handleTelegramUpdate } from './telegram-inbound.js'
 import { createTelegramWebhookRoutes } from './telegram-webhook.js'
 
@@ -24,6 +26,8 @@ export type TelegramChannelOptions = {
   webhook?: { url: string; secret?: string }
   limits?: RateLimiterOptions
   now?: () => Date
+  /** recorded prompts, sent as a voice note before the text they say */
+  audio?: AudioPrompts
 }
 
 const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query'] as const
@@ -49,6 +53,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Channel 
   bot.api.config.use(limit)
   // retry_after up to a minute is waited out here; a longer one goes back to the outbox's backoff
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }))
+  const sendRecording = createRecordingSender(bot.api, options.audio ?? noAudioPrompts, options.logger)
 
   let handler: InboundHandler | undefined
   let runner: RunnerHandle | undefined
@@ -91,6 +96,8 @@ export function createTelegramChannel(options: TelegramChannelOptions): Channel 
     async send(chatId, reply): Promise<DeliveryResult> {
       const shareLocation = reply.expects === 'location' ? t(await localeOf(chatId), 'telegram.shareLocation') : ''
       try {
+        // the recording first, so the text and its buttons stay at the bottom of the chat
+        await sendRecording(chatId, reply)
         let last: number | undefined
         for (const part of renderReply(reply, { shareLocation })) {
           const sent = await bot.api.sendMessage(chatId, part.text, { parse_mode: 'MarkdownV2', reply_markup: part.reply_markup })

@@ -7,8 +7,10 @@ import type { Db } from '../../../db/client.js'
 import { contacts, webchatMessages } from '../../../db/schema/index.js'
 import { validate } from '../../../http/validate.js'
 import type { InboundHandler, MediaSource } from '../../channel.js'
+import { audioOf, type AudioPrompts, noAudioPrompts } from '../../audio-prompts.js'
 import { ReplySchema } from '../../reply-schema.js'
-import type { MediaKind, MessageContent } from '../../engine/types.js'
+import type { MediaKind, MessageContent, Reply } from '../../engine/types.js'
+import { createAudioRoutes } from './audio-routes.js'
 import { MediaTooLargeError } from '../../../media/store-media.js'
 import { problem } from '../../../http/problem.js'
 import type { ConversationKeys } from './conversation-keys.js'
@@ -120,6 +122,8 @@ export type WebchatRoutesOptions = {
   perClientPerMinute?: number
   /** the sender's network address; by default the socket's peer */
   clientAddress?: (c: Context) => string | undefined
+  /** recorded prompts: a reply with one carries its URL, and `/audio/…` serves it */
+  audio?: AudioPrompts
 }
 
 function socketAddress(c: Context): string | undefined {
@@ -137,7 +141,14 @@ export function createWebchatRoutes(deps: WebchatRoutesOptions) {
   const clientAddress = deps.clientAddress ?? socketAddress
   const byConversation = createFloodGuard({ max: deps.perConversationPerMinute ?? 30, windowMs: 60_000 })
   const byClient = createFloodGuard({ max: deps.perClientPerMinute ?? 240, windowMs: 60_000 })
+  const audio = deps.audio ?? noAudioPrompts
+  // the page shows a play button beside a reply whose message key has a recording
+  const withAudio = (reply: Reply) => {
+    const found = audioOf(audio, reply)
+    return found ? { ...reply, audio: found } : reply
+  }
   const app = new Hono()
+  app.route('/', createAudioRoutes(audio))
   for (const [path, { file, type }] of Object.entries(PAGE_FILES)) {
     const content = file === 'index.html' ? withPageSettings(page(file), deps) : page(file)
     app.get(path, (c) => c.body(content, 200, { 'content-type': type, 'cache-control': 'no-cache' }))
@@ -169,7 +180,7 @@ export function createWebchatRoutes(deps: WebchatRoutesOptions) {
       clientKey,
       replay: deps.keys.replay(body.conversationId),
     })
-    return c.json({ replies: result.replies, ...(result.locale ? { locale: result.locale } : {}) })
+    return c.json({ replies: result.replies.map(withAudio), ...(result.locale ? { locale: result.locale } : {}) })
   })
 
   app.get('/webchat/messages', validate('query', PollQuerySchema), async (c) => {
@@ -194,7 +205,7 @@ export function createWebchatRoutes(deps: WebchatRoutesOptions) {
       return pending
     })
     const locale = rows.length > 0 ? await conversationLocale(deps.db, conversationId) : null
-    return c.json({ replies: rows.map((row) => ReplySchema.parse(row.body)), ...(locale ? { locale } : {}) })
+    return c.json({ replies: rows.map((row) => withAudio(ReplySchema.parse(row.body))), ...(locale ? { locale } : {}) })
   })
   return app
 }

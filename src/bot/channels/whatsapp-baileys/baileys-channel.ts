@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Db } from '../../../db/client.js'
 import type { Logger } from '../../../log.js'
 import type { Channel, InboundHandler } from '../../channel.js'
+import { type AudioPrompts, noAudioPrompts } from '../../audio-prompts.js'
 import { numberedMenu } from '../numbered-menu.js'
 import { type BaileysLink, type BaileysLogin, createBaileysLink } from './baileys-link.js'
 import { handleBaileysUpsert } from './handle-upsert.js'
@@ -24,6 +25,8 @@ export type BaileysChannelOptions = {
   /** this instance's name on the lease */
   holder?: string
   now?: () => Date
+  /** recorded prompts, sent as a voice note (push-to-talk) before the text they say */
+  audio?: AudioPrompts
 }
 
 /**
@@ -42,6 +45,19 @@ export function createBaileysChannel(options: BaileysChannelOptions): Channel {
   let timer: NodeJS.Timeout | undefined
 
   let tending = false
+  const audio = options.audio ?? noAudioPrompts
+
+  /** The recording of the reply's key first, as a voice note; best effort: the text is what must arrive. */
+  async function sendRecording(socket: NonNullable<ReturnType<BaileysLink['socket']>>, address: string, reply: Parameters<Channel['send']>[1]) {
+    const found = audio.find(reply.prompt)
+    if (!found) return
+    try {
+      const content = await audio.read(found)
+      await socket.sendMessage(address, found.voice ? { audio: content, mimetype: 'audio/ogg; codecs=opus', ptt: true } : { audio: content, mimetype: found.mimeType })
+    } catch (error) {
+      logger.warn({ err: error, key: found.key, locale: found.locale }, 'WhatsApp (Baileys) recording not sent; the text went alone')
+    }
+  }
 
   async function tend(handle: InboundHandler) {
     if (tending) return
@@ -101,6 +117,7 @@ export function createBaileysChannel(options: BaileysChannelOptions): Channel {
       const socket = link?.socket()
       if (!socket) return { ok: false, permanent: false, error: 'WhatsApp (Baileys) is not connected on this instance' }
       try {
+        await sendRecording(socket, address, reply)
         const sent = await socket.sendMessage(address, { text: numberedMenu(reply) })
         return { ok: true, externalId: sent?.key.id ?? undefined }
       } catch (error) {

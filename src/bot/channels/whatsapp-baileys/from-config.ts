@@ -2,6 +2,7 @@ import type { Config } from '../../../config.js'
 import type { Db } from '../../../db/client.js'
 import type { Logger } from '../../../log.js'
 import type { Channel } from '../../channel.js'
+import type { AudioPrompts } from '../../audio-prompts.js'
 import { createBaileysChannel } from './baileys-channel.js'
 
 export type BaileysConfig = Partial<
@@ -9,7 +10,7 @@ export type BaileysConfig = Partial<
 >
 
 /** The Baileys channel when WHATSAPP_BAILEYS=1, else undefined. */
-export function baileysFromConfig(config: BaileysConfig, deps: { db: Db; logger: Logger }): Channel | undefined {
+export function baileysFromConfig(config: BaileysConfig, deps: { db: Db; logger: Logger; audio?: AudioPrompts }): Channel | undefined {
   if (!config.WHATSAPP_BAILEYS) return undefined
   return createBaileysChannel({
     db: deps.db,
@@ -17,5 +18,6 @@ export function baileysFromConfig(config: BaileysConfig, deps: { db: Db; logger:
     account: config.WHATSAPP_BAILEYS_ACCOUNT ?? 'default',
     pairingNumber: config.WHATSAPP_BAILEYS_PAIRING_NUMBER,
     ratePerSecond: config.WHATSAPP_BAILEYS_RATE_PER_SECOND ?? 1,
+    audio: deps.audio,
   })
 }

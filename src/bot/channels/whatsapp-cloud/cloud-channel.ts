@@ -1,6 +1,8 @@
 import type { Db } from '../../../db/client.js'
 import type { Logger } from '../../../log.js'
 import type { Channel, DeliveryResult, InboundHandler } from '../../channel.js'
+import { type AudioPrompts, noAudioPrompts } from '../../audio-prompts.js'
+import { createCloudRecordingSender } from './send-recording.js'
 import { createGraphApi, type GraphSendResult } from './graph-api.js'
 import { type CloudTemplate, renderCloudMessage, renderTemplateMessage } from './render-message.js'
 import { OUTSIDE_WINDOW, serviceWindow } from './service-window.js'
@@ -20,6 +22,8 @@ export type WhatsappCloudChannelOptions = {
   /** the label of a list's button, in the citizen's language */
   listButton: (locale: string) => string
   now?: () => Date
+  /** recorded prompts, sent as a voice note before the text they say (inside the 24-hour window) */
+  audio?: AudioPrompts
 }
 
 // Meta error codes worth retrying: rate limits, spam throttling, temporary outages.
@@ -42,6 +46,7 @@ function deliveryResult(result: Exclude<GraphSendResult, { ok: true }>): Deliver
 export function createWhatsappCloudChannel(options: WhatsappCloudChannelOptions): Channel {
   const now = options.now ?? (() => new Date())
   const graph = createGraphApi({ root: options.apiRoot, token: options.token, phoneId: options.phoneId })
+  const sendRecording = createCloudRecordingSender(graph, options.audio ?? noAudioPrompts, options.logger, now)
   let handle: InboundHandler | undefined
   const routes = createWhatsappWebhookRoutes({
     db: options.db,
@@ -62,7 +67,11 @@ export function createWhatsappCloudChannel(options: WhatsappCloudChannelOptions)
     async send(address, reply) {
       const window = await serviceWindow(options.db, address, now())
       let payload: object
-      if (window?.open) payload = renderCloudMessage(address, reply, options.listButton(window.locale))
+      if (window?.open) {
+        // the recording first, so the text and its buttons stay at the bottom of the chat
+        await sendRecording(address, reply)
+        payload = renderCloudMessage(address, reply, options.listButton(window.locale))
+      }
       else if (options.template) payload = renderTemplateMessage(address, reply, options.template)
       else return { ok: false, permanent: false, error: OUTSIDE_WINDOW }
       const result = await graph.sendMessage(payload)

@@ -3,6 +3,7 @@ import type { Db } from '../../../db/client.js'
 import { createTranslate } from '../../../i18n/index.js'
 import type { Logger } from '../../../log.js'
 import type { Channel } from '../../channel.js'
+import type { AudioPrompts } from '../../audio-prompts.js'
 import { createWhatsappCloudChannel } from './cloud-channel.js'
 
 export type WhatsappCloudConfig = Partial<
@@ -25,7 +26,7 @@ export type WhatsappCloudConfig = Partial<
  */
 export function whatsappCloudFromConfig(
   config: WhatsappCloudConfig,
-  deps: { db: Db; logger: Logger; now?: () => Date },
+  deps: { db: Db; logger: Logger; now?: () => Date; audio?: AudioPrompts },
 ): Channel | undefined {
   const token = config.WHATSAPP_CLOUD_TOKEN
   if (!token) return undefined
@@ -51,5 +52,6 @@ export function whatsappCloudFromConfig(
       : undefined,
     listButton: (locale) => t(locale, 'whatsapp.listButton'),
     now: deps.now,
+    audio: deps.audio,
   })
 }

@@ -13,6 +13,7 @@ export type GraphSendResult =
   | { ok: false; status: number; code?: number; error: string }
 
 const SendResponseSchema = z.object({ messages: z.array(z.object({ id: z.string() })).min(1) })
+const UploadResponseSchema = z.object({ id: z.string().min(1) })
 const ErrorResponseSchema = z.object({
   error: z.object({ message: z.string(), code: z.number().optional(), error_subcode: z.number().optional() }),
 })
@@ -41,6 +42,22 @@ export function createGraphApi(options: GraphApiOptions) {
       return failure.success
         ? { ok: false, status: response.status, code: failure.data.error.code, error: failure.data.error.message }
         : { ok: false, status: response.status, error: `Graph API answered ${response.status}` }
+    },
+
+    /** Uploads a file Meta keeps for 30 days; answers its media id, for messages that send it by id. */
+    async uploadMedia(content: Buffer, mimeType: string, filename: string): Promise<GraphSendResult> {
+      const form = new FormData()
+      form.set('messaging_product', 'whatsapp')
+      form.set('type', mimeType)
+      form.set('file', new Blob([new Uint8Array(content)], { type: mimeType }), filename)
+      const response = await fetch(`${root}/${options.phoneId}/media`, { method: 'POST', headers: auth, body: form })
+      const body: unknown = await response.json().catch(() => undefined)
+      const uploaded = UploadResponseSchema.safeParse(body)
+      if (response.ok && uploaded.success) return { ok: true, id: uploaded.data.id }
+      const failure = ErrorResponseSchema.safeParse(body)
+      return failure.success
+        ? { ok: false, status: response.status, code: failure.data.error.code, error: failure.data.error.message }
+        : { ok: false, status: response.status, error: `Graph API media upload answered ${response.status}` }
     },
 
     /** Looks a media id up and downloads the file (its URL is short-lived and needs the token). */

@@ -74,6 +74,7 @@
       idleText: 'Por su privacidad, esta conversación se borrará en {n} s. Toque la pantalla o pulse una tecla para seguir.',
       secondsLeft: 'Quedan {n} segundos.',
       cleared: 'Pantalla borrada. Empieza una conversación nueva.',
+      listen: 'Escuchar este mensaje',
     },
     en: {
       title: 'Diálogo — Complaints and questions about public services',
@@ -124,6 +125,7 @@
       idleText: 'For your privacy, this conversation will be cleared in {n} s. Tap the screen or press a key to keep going.',
       secondsLeft: '{n} seconds left.',
       cleared: 'Screen cleared. A new conversation begins.',
+      listen: 'Listen to this message',
     },
   }
   var LANG = (function () {
@@ -303,6 +305,21 @@
     if (entry.who === 'bot') bubble.dataset.testid = 'bot-message'
     if (entry.who === 'user') bubble.dataset.testid = 'user-message'
     wrap.appendChild(bubble)
+
+    // A message the operator recorded: a play button, for citizens who read little.
+    if (entry.who === 'bot' && entry.audio) {
+      var player = document.createElement('audio')
+      player.controls = true
+      player.preload = 'none'
+      player.className = 'prompt-audio'
+      player.dataset.testid = 'prompt-audio'
+      player.setAttribute('aria-label', t('listen'))
+      var source = document.createElement('source')
+      source.src = entry.audio.url
+      source.type = entry.audio.mimeType
+      player.appendChild(source)
+      wrap.appendChild(player)
+    }
 
     if (entry.who === 'user') {
       wrap.dataset.messageId = entry.messageId || ''
@@ -525,6 +542,7 @@
     var ending = replies.some(function (r) { return r.ends })
     replies.forEach(function (r) {
       var entry = { who: 'bot', text: r.text, choices: r.choices, expects: r.expects }
+      if (r.audio) entry.audio = r.audio
       var code = ending ? trackingCodeIn(r.text) : null
       if (code && !codeKnown(code)) entry.code = code
       if (r.ends) entry.ends = true
@@ -571,6 +589,7 @@
   }
 
   // ------------------------------------------------------------ server replies
+  var AUDIO_URL = /^audio\/[a-zA-Z0-9-]+\/[A-Za-z0-9_.-]+\.(ogg|mp3)$/
   // Accept only the documented shape; anything else is dropped rather than shown half-broken.
   function normaliseReplies(body) {
     var list = body && Array.isArray(body.replies) ? body.replies : []
@@ -588,6 +607,9 @@
         if (choices.length) reply.choices = choices
         if (typeof r.expects === 'string') reply.expects = r.expects
         if (r.ends === true) reply.ends = true
+        // a recording of this app's own (relative, under audio/), never an address elsewhere
+        if (r.audio && typeof r.audio.url === 'string' && AUDIO_URL.test(r.audio.url) && typeof r.audio.mimeType === 'string' &&
+          /^audio\/[\w.+-]+$/.test(r.audio.mimeType)) reply.audio = { url: r.audio.url, mimeType: r.audio.mimeType }
         var locale = typeof r.locale === 'string' ? r.locale : bodyLocale
         if (locale && TEXTS[locale]) reply.locale = locale
         return reply
