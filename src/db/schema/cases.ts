@@ -64,6 +64,8 @@ export const cases = pgTable(
     followUpAskedAt: timestamp('follow_up_asked_at', { withTimezone: true }),
     /** the citizen's answer to "was it solved?": yes, no, or none when the question went unanswered */
     followUpAnswer: text('follow_up_answer', { enum: FOLLOW_UP_ANSWERS }),
+    /** the citizen's account is a voice note (attached as evidence): staff must listen to it ("escuchar") */
+    needsListening: boolean('needs_listening').notNull().default(false),
     /** set when the case went overdue at the top of the ladder, so that is recorded once */
     escalationEndedAt: timestamp('escalation_ended_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,0 +1,1 @@
+ALTER TABLE "cases" ADD COLUMN "needs_listening" boolean DEFAULT false NOT NULL;
