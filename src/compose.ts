@@ -13,7 +13,9 @@ import type { Database } from './db/client.js'
 import { seedDatabase } from './db/seed/load-seed.js'
 import { createEffectHandlers } from './flows/effect-handlers.js'
 import { flows } from './flows/index.js'
-import { createTranslate, supportedLocales } from './i18n/index.js'
+import { createTranslate, sharedLocales } from './i18n/index.js'
+import { buildVocabulary, validateEffects } from './bot/engine/index.js'
+import { withChoiceEmoji } from './flows/choice-emoji.js'
 import type { Logger } from './log.js'
 import { createRetentionJob } from './privacy/retention-job.js'
 import { createTrailPurgeJob } from './privacy/trail-purge-job.js'
@@ -52,7 +54,7 @@ type ComposeOptions = {
   config: Pick<Config, 'SEED_FILE' | 'SESSION_TTL_MINUTES' | 'DEFAULT_LOCALE' | 'OUTBOX_POLL_MS' | 'RETENTION_DAYS'> &
     ChannelConfig &
     CaseJobsConfig &
-    Partial<Pick<Config, 'STATS_MIN_CELL' | 'OVERSIGHT_UNIT_CODE' | 'AUDIO_PROMPTS_DIR' | PrivacySetting>>
+    Partial<Pick<Config, 'STATS_MIN_CELL' | 'OVERSIGHT_UNIT_CODE' | 'AUDIO_PROMPTS_DIR' | PrivacySetting | 'LOCALES_DIR' | 'LOCALE_MIN_COMPLETENESS'>>
   logger: Logger
   now?: () => Date
 }
@@ -77,17 +79,25 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
   const channelStates = createChannelStates(channels.values())
   // The outbox is made after the runtime it delivers for; the runtime wakes it once it exists.
   let wakeOutbox = () => {}
+  // Languages are files: the operator's folder joins the built-in one; the words of every offered
+  // language are read once, and every effect a flow names must have a handler before anyone writes.
+  const locales = sharedLocales()
+  if (config.LOCALES_DIR !== undefined) locales.addFolder(config.LOCALES_DIR)
+  const offered = locales.offered({ minPercent: config.LOCALE_MIN_COMPLETENESS ?? 100, defaultLocale: config.DEFAULT_LOCALE })
+  const handlers = createEffectHandlers({ oversightUnitCode: config.OVERSIGHT_UNIT_CODE, lookupsPerHour: config.STATUS_LOOKUPS_PER_HOUR })
+  validateEffects(flows, Object.keys(handlers))
   const runtime = createRuntime({
     db: database.db,
     onQueued: () => wakeOutbox(),
     engine: {
-      t: createTranslate(),
-      catalog: await loadCatalog(database.db),
+      t: locales.t,
+      catalog: withChoiceEmoji(await loadCatalog(database.db)),
       flows,
-      locales: supportedLocales,
+      locales: offered,
+      vocabulary: buildVocabulary({ flows, locales: offered, text: locales.own }),
       sessionTtlMinutes: config.SESSION_TTL_MINUTES,
     },
-    handlers: createEffectHandlers({ oversightUnitCode: config.OVERSIGHT_UNIT_CODE, lookupsPerHour: config.STATUS_LOOKUPS_PER_HOUR }),
+    handlers,
     inlineChannels: new Set([...channels.values()].filter((c) => c.inlineReplies).map((c) => c.kind)),
     defaultLocale: config.DEFAULT_LOCALE,
     logger,

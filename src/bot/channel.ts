@@ -60,10 +60,29 @@ export type ReplayCipher = {
   open: (sealed: Buffer) => Buffer | null
 }
 
+/** Why a send failed, coarsely: for metrics and the delivery view, never the platform's own words. */
+export const DELIVERY_FAILURES = ['rate_limited', 'server_error', 'timeout', 'network', 'blocked', 'not_found', 'rejected', 'unavailable', 'other'] as const
+export type DeliveryFailure = (typeof DELIVERY_FAILURES)[number]
+
 export type DeliveryResult =
-  | { ok: true; externalId?: string }
-  /** `permanent`: retrying cannot help (blocked bot, unknown chat) */
-  | { ok: false; permanent: boolean; error: string }
+  /**
+   * `awaitsReceipt`: the platform tells later whether it reached the contact (WhatsApp Cloud's
+   * status webhooks), and may still refuse it then: the text is kept until it does
+   */
+  | { ok: true; externalId?: string; awaitsReceipt?: boolean }
+  /**
+   * the platform takes the message only once the contact writes again (WhatsApp's 24-hour
+   * window): the row is held, not failed, and released when they do
+   */
+  | { ok: false; held: true; reason: string }
+  /**
+   * `permanent`: retrying cannot help (blocked bot, unknown chat); `retryAfterMs`: the platform
+   * said when to try again (Telegram's retry_after), used instead of the backoff
+   */
+  | { ok: false; held?: false; permanent: boolean; error: string; failure?: DeliveryFailure; retryAfterMs?: number }
+
+/** What the outbox row tells an adapter besides the reply, so it need not look the contact up. */
+export type DeliveryContext = { locale: string }
 
 /** What the runtime answers for one inbound message. */
 export type HandleResult = {
@@ -85,7 +104,8 @@ export type Channel = {
    * runtime then records them as already sent instead of queueing them.
    */
   inlineReplies: boolean
-  send: (address: string, reply: Reply) => Promise<DeliveryResult>
+  /** `context` is given by the outbox; without it (a test, a tool) the default language is used */
+  send: (address: string, reply: Reply, context?: DeliveryContext) => Promise<DeliveryResult>
   /**
    * false while this instance cannot deliver for the channel (a Baileys socket held by another
    * instance, or not connected yet): the outbox leaves its messages for an instance that can

@@ -1,5 +1,4 @@
-import { and, count, eq, isNull, ne, or } from 'drizzle-orm'
-import { OUTSIDE_WINDOW } from '../bot/channels/whatsapp-cloud/service-window.js'
+import { and, count, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { outbox } from '../db/schema/index.js'
 
@@ -21,15 +20,15 @@ export type Pacing = {
 const UNKNOWN_CHANNEL_RATE = 1
 
 /**
- * Messages this run may add to the outbox for a channel. Messages waiting for a WhatsApp member
- * to open the 24-hour window (no template configured) are not counted: they are not in the
+ * Messages this run may add to the outbox for a channel. Messages held for a WhatsApp member to
+ * open the 24-hour window (no template configured) are not counted: they are not in the
  * channel's way, and counting them let a few hundred absent members stop every invitation.
  */
 export async function messageBudget(db: DbOrTx, pacing: Pacing, channel: string): Promise<number> {
   const [waiting] = await db
     .select({ n: count() })
     .from(outbox)
-    .where(and(eq(outbox.channel, channel), eq(outbox.status, 'pending'), or(isNull(outbox.lastError), ne(outbox.lastError, OUTSIDE_WINDOW))))
+    .where(and(eq(outbox.channel, channel), eq(outbox.status, 'pending')))
   const capacity = Math.floor((pacing.rates.get(channel) ?? UNKNOWN_CHANNEL_RATE) * pacing.windowSeconds)
   return Math.max(0, Math.min(capacity - (waiting?.n ?? 0), pacing.maxPerRun))
 }

@@ -211,15 +211,15 @@ describe.each(databaseKinds)('the Telegram channel, long polling, on %s', (kind)
     expect(textOf(await citizen.say('hello'))).toContain('What would you like to do?')
   })
 
-  it('waits out a 429 for its retry_after and the reply still arrives', async () => {
+  it('gives a 429 back to the outbox, which sends again after its retry_after, and the reply still arrives', async () => {
     fake.failNext('sendMessage', 429, { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } })
     const attempts = fake.calls.filter((call) => call.method === 'sendMessage').length
     const citizen = chat(610000005)
     const replies = await citizen.say('hola')
     expect(textOf(replies)).toContain('¿Qué desea hacer?')
     expect(fake.calls.filter((call) => call.method === 'sendMessage').length).toBe(attempts + replies.length + 1)
-    const rows = await database.db.select({ status: outbox.status, attempts: outbox.attempts }).from(outbox).where(eq(outbox.address, '610000005'))
-    expect(rows.every((row) => row.status === 'sent' && row.attempts === 1)).toBe(true)
+    const rows = await database.db.select({ status: outbox.status, attempts: outbox.attempts }).from(outbox).where(eq(outbox.address, '610000005')).orderBy(outbox.id)
+    expect(rows.map((row) => [row.status, row.attempts])).toEqual(replies.map((_, index) => ['sent', index === 0 ? 2 : 1]))
   })
 
   it('reports a chat that blocked the bot as a permanent failure', async () => {
@@ -227,6 +227,7 @@ describe.each(databaseKinds)('the Telegram channel, long polling, on %s', (kind)
     expect(await telegram.send('610000006', { text: 'Su caso fue atendido.' })).toEqual({
       ok: false,
       permanent: true,
+      failure: 'blocked',
       error: '403: Forbidden: bot was blocked by the user',
     })
   })

@@ -1,5 +1,6 @@
-import { and, eq } from 'drizzle-orm'
+import { and, desc, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { enqueue } from '../../../src/bot/outbox.js'
 import type { Composed } from '../../../src/compose.js'
 import type { Database } from '../../../src/db/client.js'
 import { cases, contacts, media, outbox } from '../../../src/db/schema/index.js'
@@ -93,15 +94,13 @@ describe.each(databaseKinds)('a complaint through the WhatsApp Cloud API on %s',
   it('holds a status update outside the 24-hour window until the citizen writes, then sends it first', async () => {
     const [contact] = await database.db.select().from(contacts).where(eq(contacts.channelUserId, CITIZEN))
     await database.db.update(contacts).set({ lastSeenAt: new Date(Date.now() - 48 * 3_600_000) }).where(eq(contacts.id, contact?.id ?? ''))
-    const [update] = await database.db
-      .insert(outbox)
-      .values({ channel: 'whatsapp-cloud', address: CITIZEN, contactId: contact?.id, body: { text: 'Su caso fue resuelto.' } })
-      .returning({ id: outbox.id })
+    await enqueue(database.db, { channel: 'whatsapp-cloud', address: CITIZEN, contactId: contact?.id, locale: 'es', reply: { text: 'Su caso fue resuelto.' }, kind: 'notice' })
+    const [update] = await database.db.select({ id: outbox.id }).from(outbox).orderBy(desc(outbox.id)).limit(1)
     const before = graph.sent.length
     expect(await composed.outbox.runOnce()).toBe(0)
     expect(graph.sent.length).toBe(before)
     const [waiting] = await database.db.select().from(outbox).where(eq(outbox.id, update?.id ?? 0))
-    expect(waiting).toMatchObject({ status: 'pending', lastError: 'outside 24h window, waiting for the citizen' })
+    expect(waiting).toMatchObject({ status: 'held', lastError: 'outside 24h window, waiting for the citizen' })
 
     const sent = await send(text('hola'))
     expect(sent[0]?.text).toBe('Su caso fue resuelto.')

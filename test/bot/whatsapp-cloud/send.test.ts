@@ -52,7 +52,7 @@ describe.each(databaseKinds)('WhatsApp Cloud sending on %s', (kind) => {
 
   it('sends up to three short choices as reply buttons and returns the message id', async () => {
     const result = await channel().send('50255550001', { text: '¿Confirma?', choices: choices(['Sí', 'No']) })
-    expect(result).toEqual({ ok: true, externalId: 'wamid.OUT-1' })
+    expect(result).toEqual({ ok: true, externalId: 'wamid.OUT-1', awaitsReceipt: true })
     expect(graph.sent).toEqual([
       {
         messaging_product: 'whatsapp',
@@ -70,7 +70,7 @@ describe.each(databaseKinds)('WhatsApp Cloud sending on %s', (kind) => {
 
   it('sends up to ten choices as a list in the citizen’s language, long labels cut to the title limit', async () => {
     const long = 'Maltrato o discriminación por el personal'
-    await channel().send('50255550002', { text: 'Which problem?', choices: choices(['Medicines', 'Staff absent', long, 'Other']) })
+    await channel().send('50255550002', { text: 'Which problem?', choices: choices(['Medicines', 'Staff absent', long, 'Other']) }, { locale: 'en' })
     expect(graph.sent[0]).toMatchObject({
       type: 'interactive',
       interactive: {
@@ -99,10 +99,10 @@ describe.each(databaseKinds)('WhatsApp Cloud sending on %s', (kind) => {
     expect(graph.sent[0]).toMatchObject({ type: 'text', text: { body: expect.stringMatching(/^¿En qué departamento\?\n\n1\. Alta Verapaz\n2\. Baja Verapaz\n.*\n11\. Jutiapa$/s) } })
   })
 
-  it('sends nothing outside the 24-hour window without a template, and says why', async () => {
+  it('sends nothing outside the 24-hour window without a template, and answers that the message is held', async () => {
     const result = await channel().send('50255550003', { text: 'Su caso fue resuelto.' })
-    expect(result).toEqual({ ok: false, permanent: false, error: OUTSIDE_WINDOW })
-    expect(await channel().send('50255559999', { text: 'Nunca escribió.' })).toEqual({ ok: false, permanent: false, error: OUTSIDE_WINDOW })
+    expect(result).toEqual({ ok: false, held: true, reason: OUTSIDE_WINDOW })
+    expect(await channel().send('50255559999', { text: 'Nunca escribió.' })).toEqual({ ok: false, held: true, reason: OUTSIDE_WINDOW })
     expect(graph.sent).toEqual([])
   })
 
@@ -130,11 +130,13 @@ describe.each(databaseKinds)('WhatsApp Cloud sending on %s', (kind) => {
   it('tells the outbox which Graph API errors are worth retrying', async () => {
     const send = () => channel().send('50255550001', { text: 'hola' })
     graph.failNext({ status: 400, code: 131026, message: 'Message undeliverable' })
-    expect(await send()).toEqual({ ok: false, permanent: true, error: '131026: Message undeliverable' })
+    expect(await send()).toEqual({ ok: false, permanent: true, failure: 'rejected', error: '131026: Message undeliverable' })
     graph.failNext({ status: 400, code: 130429, message: 'Rate limit hit' })
-    expect(await send()).toMatchObject({ ok: false, permanent: false })
+    expect(await send()).toMatchObject({ ok: false, permanent: false, failure: 'rate_limited' })
     graph.failNext({ status: 400, code: 131047, message: 'Re-engagement message' })
-    expect(await send()).toEqual({ ok: false, permanent: false, error: OUTSIDE_WINDOW })
+    expect(await send()).toEqual({ ok: false, held: true, reason: OUTSIDE_WINDOW })
+    graph.failNext({ status: 503, code: 2, message: 'Service temporarily unavailable' })
+    expect(await send()).toMatchObject({ ok: false, permanent: false, failure: 'server_error' })
     graph.failNext({ status: 401, code: 190, message: 'Invalid OAuth access token' })
     expect(await send()).toMatchObject({ ok: false, permanent: false })
   })

@@ -1,10 +1,8 @@
 import { createHmac } from 'node:crypto'
 import { autoRetry } from '@grammyjs/auto-retry'
 import { run, type RunnerHandle, sequentialize } from '@grammyjs/runner'
-import { and, eq } from 'drizzle-orm'
-import { Bot, GrammyError, type Transformer } from 'grammy'
+import { Bot, GrammyError, HttpError, type Transformer } from 'grammy'
 import type { Db } from '../../../db/client.js'
-import { contacts } from '../../../db/schema/index.js'
 import { createTranslate, defaultLocale } from '../../../i18n/index.js'
 import type { Logger } from '../../../log.js'
 import { type AudioPrompts, noAudioPrompts } from '../../audio-prompts.js'
@@ -25,6 +23,8 @@ export type TelegramChannelOptions = {
   /** webhook mode; long polling when left out */
   webhook?: { url: string; secret?: string }
   limits?: RateLimiterOptions
+  /** a send the Bot API has not answered after this long is given up, for the outbox to retry; 15 s by default */
+  sendTimeoutMs?: number
   now?: () => Date
   /** recorded prompts, sent as a voice note before the text they say */
   audio?: AudioPrompts
@@ -51,8 +51,13 @@ export function createTelegramChannel(options: TelegramChannelOptions): Channel 
     return prev(method, payload, signal)
   }
   bot.api.config.use(limit)
-  // retry_after up to a minute is waited out here; a longer one goes back to the outbox's backoff
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }))
+  // Sends are retried by the outbox, which honours retry_after without holding other chats up, and
+  // each is bounded in time; the other calls (start-up, commands) wait out retry_after up to a minute.
+  const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 })
+  const sendTimeoutMs = options.sendTimeoutMs ?? 15_000
+  bot.api.config.use((prev, method, payload, signal) =>
+    SENDING.test(method) ? prev(method, payload, signal ?? (AbortSignal.timeout(sendTimeoutMs) as unknown as typeof signal)) : retry(prev, method, payload, signal),
+  )
   const sendRecording = createRecordingSender(bot.api, options.audio ?? noAudioPrompts, options.logger)
 
   let handler: InboundHandler | undefined
@@ -77,14 +82,6 @@ export function createTelegramChannel(options: TelegramChannelOptions): Channel 
     options.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'telegram update failed')
   })
 
-  async function localeOf(chatId: string): Promise<string> {
-    const [row] = await options.db
-      .select({ locale: contacts.locale })
-      .from(contacts)
-      .where(and(eq(contacts.channel, 'telegram'), eq(contacts.channelUserId, chatId)))
-    return row?.locale ?? defaultLocale
-  }
-
   const secret = options.webhook ? (options.webhook.secret ?? deriveSecret(options.token)) : undefined
   return {
     kind: 'telegram',
@@ -93,8 +90,8 @@ export function createTelegramChannel(options: TelegramChannelOptions): Channel 
     // ready once getMe answered: before that grammY would wait for it inside the request, so a
     // webhook update gets 503 and Telegram sends it again
     routes: secret ? createTelegramWebhookRoutes({ bot, secret, ready: () => handler !== undefined && bot.isInited() }) : undefined,
-    async send(chatId, reply): Promise<DeliveryResult> {
-      const shareLocation = reply.expects === 'location' ? t(await localeOf(chatId), 'telegram.shareLocation') : ''
+    async send(chatId, reply, context): Promise<DeliveryResult> {
+      const shareLocation = reply.expects === 'location' ? t(context?.locale ?? defaultLocale, 'telegram.shareLocation') : ''
       try {
         // the recording first, so the text and its buttons stay at the bottom of the chat
         await sendRecording(chatId, reply)
@@ -154,14 +151,25 @@ async function setCommands(bot: Bot, t: ReturnType<typeof createTranslate>, logg
   }
 }
 
-/** Blocked by the user, deactivated, or a chat that does not exist: retrying cannot help. */
+/**
+ * Blocked by the user, deactivated, or a chat that does not exist: retrying cannot help. A 429
+ * says when to try again; a 5xx, a timeout or a network failure is tried again later.
+ */
 function deliveryFailure(error: unknown): DeliveryResult {
-  const message = error instanceof Error ? error.message : String(error)
   if (error instanceof GrammyError) {
-    const permanent = error.error_code === 403 || (error.error_code === 400 && /chat not found|user is deactivated/i.test(error.description))
-    return { ok: false, permanent, error: `${error.error_code}: ${error.description}` }
+    const code = error.error_code
+    const notFound = code === 400 && /chat not found/i.test(error.description)
+    const permanent = code === 403 || notFound || (code === 400 && /user is deactivated/i.test(error.description))
+    const retryAfter = error.parameters.retry_after
+    const failure = code === 429 ? 'rate_limited' : code >= 500 ? 'server_error' : notFound ? 'not_found' : permanent ? 'blocked' : 'other'
+    return { ok: false, permanent, failure, error: `${code}: ${error.description}`, ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter * 1000 }) }
   }
-  return { ok: false, permanent: false, error: message }
+  if (error instanceof HttpError) {
+    const cause = error.error instanceof Error ? error.error.name : ''
+    const timedOut = cause === 'TimeoutError' || cause === 'AbortError'
+    return { ok: false, permanent: false, failure: timedOut ? 'timeout' : 'network', error: timedOut ? 'the Bot API did not answer in time' : 'the Bot API could not be reached' }
+  }
+  return { ok: false, permanent: false, failure: 'other', error: error instanceof Error ? error.message : String(error) }
 }
 
 /** A webhook secret every instance derives alike from the token, when none is configured. */

@@ -115,14 +115,14 @@ export function createBaileysChannel(options: BaileysChannelOptions): Channel {
     canSend: () => link?.socket() !== undefined,
     async send(address, reply) {
       const socket = link?.socket()
-      if (!socket) return { ok: false, permanent: false, error: 'WhatsApp (Baileys) is not connected on this instance' }
+      if (!socket) return { ok: false, permanent: false, failure: 'unavailable', error: 'WhatsApp (Baileys) is not connected on this instance' }
       try {
         await sendRecording(socket, address, reply)
         const sent = await socket.sendMessage(address, { text: numberedMenu(reply) })
         return { ok: true, externalId: sent?.key.id ?? undefined }
       } catch (error) {
         // a dropped connection or a refused send: the outbox retries, as for every channel
-        return { ok: false, permanent: false, error: error instanceof Error ? error.message : String(error) }
+        return { ok: false, permanent: false, failure: 'network', error: error instanceof Error ? error.message : String(error) }
       }
     },
     async start(handle) {

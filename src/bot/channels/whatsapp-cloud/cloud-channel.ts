@@ -1,6 +1,7 @@
 import type { Db } from '../../../db/client.js'
 import type { Logger } from '../../../log.js'
-import type { Channel, DeliveryResult, InboundHandler } from '../../channel.js'
+import type { Channel, DeliveryFailure, DeliveryResult, InboundHandler } from '../../channel.js'
+import { defaultLocale } from '../../../i18n/index.js'
 import { type AudioPrompts, noAudioPrompts } from '../../audio-prompts.js'
 import { createCloudRecordingSender } from './send-recording.js'
 import { createGraphApi, type GraphSendResult } from './graph-api.js'
@@ -31,17 +32,24 @@ const TEMPORARY_CODES = new Set([1, 2, 4, 80007, 130429, 131000, 131016, 131048,
 const REENGAGEMENT = 131047
 
 function deliveryResult(result: Exclude<GraphSendResult, { ok: true }>): DeliveryResult {
-  if (result.code === REENGAGEMENT) return { ok: false, permanent: false, error: OUTSIDE_WINDOW }
+  if (result.code === REENGAGEMENT) return { ok: false, held: true, reason: OUTSIDE_WINDOW }
   // 401/403 mean our token is wrong: fixing the configuration fixes every message, so keep them.
   const permanent = result.status === 400 && !TEMPORARY_CODES.has(result.code ?? 0)
-  return { ok: false, permanent, error: `${result.code ?? result.status}: ${result.error}` }
+  return { ok: false, permanent, failure: failureOf(result, permanent), error: `${result.code ?? result.status}: ${result.error}` }
+}
+
+function failureOf(result: Exclude<GraphSendResult, { ok: true }>, permanent: boolean): DeliveryFailure {
+  if (result.status === 0) return result.error.startsWith('timeout') ? 'timeout' : 'network'
+  if (result.status === 429 || result.code === 130429 || result.code === 80007) return 'rate_limited'
+  if (result.status >= 500) return 'server_error'
+  return permanent ? 'rejected' : 'other'
 }
 
 /**
  * WhatsApp through the official Cloud API: a webhook receives messages and delivery statuses;
  * replies go out through the Graph API as reply buttons, lists or text. Outside the 24-hour
  * customer-service window only the configured template is sent; without one the message waits
- * (pending, with the reason in `last_error`) until the citizen writes again.
+ * (held, with the reason in `last_error`) until the citizen writes again.
  */
 export function createWhatsappCloudChannel(options: WhatsappCloudChannelOptions): Channel {
   const now = options.now ?? (() => new Date())
@@ -64,18 +72,19 @@ export function createWhatsappCloudChannel(options: WhatsappCloudChannelOptions)
     ratePerSecond: options.ratePerSecond,
     inlineReplies: false,
     routes,
-    async send(address, reply) {
+    async send(address, reply, context) {
       const window = await serviceWindow(options.db, address, now())
       let payload: object
       if (window?.open) {
         // the recording first, so the text and its buttons stay at the bottom of the chat
         await sendRecording(address, reply)
-        payload = renderCloudMessage(address, reply, options.listButton(window.locale))
+        payload = renderCloudMessage(address, reply, options.listButton(context?.locale ?? defaultLocale))
       }
       else if (options.template) payload = renderTemplateMessage(address, reply, options.template)
-      else return { ok: false, permanent: false, error: OUTSIDE_WINDOW }
+      else return { ok: false, held: true, reason: OUTSIDE_WINDOW }
       const result = await graph.sendMessage(payload)
-      return result.ok ? { ok: true, externalId: result.id } : deliveryResult(result)
+      // Meta may still refuse it (the window closed meanwhile): its status webhook says, and the text waits for that
+      return result.ok ? { ok: true, externalId: result.id, awaitsReceipt: true } : deliveryResult(result)
     },
     async start(inbound) {
       handle = inbound

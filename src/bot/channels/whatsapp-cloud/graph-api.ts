@@ -6,10 +6,13 @@ export type GraphApiOptions = {
   root: string
   token: string
   phoneId: string
+  /** a send that has not answered after this long is given up (and retried by the outbox); 15 s by default */
+  timeoutMs?: number
 }
 
 export type GraphSendResult =
   | { ok: true; id: string }
+  /** `status` 0: no answer at all (timed out, or the network failed) */
   | { ok: false; status: number; code?: number; error: string }
 
 const SendResponseSchema = z.object({ messages: z.array(z.object({ id: z.string() })).min(1) })
@@ -27,11 +30,18 @@ export function createGraphApi(options: GraphApiOptions) {
   return {
     /** POSTs a message payload; answers the message id (wamid) or Meta's error */
     async sendMessage(payload: object): Promise<GraphSendResult> {
-      const response = await fetch(`${root}/${options.phoneId}/messages`, {
-        method: 'POST',
-        headers: { ...auth, 'content-type': 'application/json' },
-        body: JSON.stringify(payload),
-      })
+      let response: Response
+      try {
+        response = await fetch(`${root}/${options.phoneId}/messages`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify(payload),
+          signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+        })
+      } catch (error) {
+        const timedOut = error instanceof Error && error.name === 'TimeoutError'
+        return { ok: false, status: 0, error: timedOut ? 'timeout: the Graph API did not answer' : 'network: the Graph API could not be reached' }
+      }
       const body: unknown = await response.json().catch(() => undefined)
       if (response.ok) {
         const parsed = SendResponseSchema.safeParse(body)

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, isNotNull } from 'drizzle-orm'
 import type { Db } from '../../../db/client.js'
 import { outbox } from '../../../db/schema/index.js'
 import { OUTSIDE_WINDOW } from './service-window.js'
@@ -11,7 +11,8 @@ const REENGAGEMENT = 131047
 
 /**
  * Records what WhatsApp says became of messages we sent (sent, delivered, read, failed) on
- * their outbox rows. A message refused because the window had closed goes back to waiting.
+ * their outbox rows. A message refused because the window had closed is held until the citizen
+ * writes again; once delivered, read or failed otherwise, its text is no longer kept.
  */
 export async function recordStatuses(db: Db, statuses: readonly CloudStatus[]): Promise<void> {
   for (const status of statuses) {
@@ -26,14 +27,14 @@ export async function recordStatuses(db: Db, statuses: readonly CloudStatus[]): 
     if (status.status === 'failed' && error?.code === REENGAGEMENT) {
       await db
         .update(outbox)
-        .set({ status: 'pending', deliveryStatus: null, deliveryStatusAt: at, externalId: null, lastError: OUTSIDE_WINDOW, nextAttemptAt: new Date(at.getTime() + 60 * 60_000) })
-        .where(eq(outbox.id, row.id))
+        .set({ status: 'held', deliveryStatus: null, deliveryStatusAt: at, externalId: null, sentAt: null, lastError: OUTSIDE_WINDOW })
+        .where(and(eq(outbox.id, row.id), isNotNull(outbox.body)))
       continue
     }
     const lastError = error ? `${error.code} ${error.title ?? error.message ?? ''}`.trim().slice(0, 500) : undefined
     await db
       .update(outbox)
-      .set({ deliveryStatus: status.status, deliveryStatusAt: at, ...(lastError ? { lastError } : {}) })
+      .set({ deliveryStatus: status.status, deliveryStatusAt: at, ...(lastError ? { lastError } : {}), ...(status.status === 'sent' ? {} : { body: null }) })
       .where(eq(outbox.id, row.id))
   }
 }

@@ -8,7 +8,7 @@ import type { Logger } from '../../../log.js'
 import type { InboundHandler } from '../../channel.js'
 import type { GraphApi } from './graph-api.js'
 import { recordStatuses } from './record-statuses.js'
-import { wakeWaitingMessages } from './service-window.js'
+import { reopenServiceWindow } from './service-window.js'
 import { cloudInbound } from './to-inbound.js'
 import { verifySignature } from './verify-signature.js'
 import { CloudChangeValueSchema, CloudWebhookSchema } from './webhook-schema.js'
@@ -71,9 +71,10 @@ export function createWhatsappWebhookRoutes(options: WhatsappWebhookOptions): Ho
         const name = value.data.contacts?.find((contact) => contact.wa_id === message.from)?.profile?.name
         const inbound = cloudInbound(message, name, options.graph)
         if (!inbound) continue
+        // Before the message is handled, so what waited for the window goes ahead of the answers to it.
+        await reopenServiceWindow(options.db, message.from, options.now())
         // A failure here answers 500 and Meta redelivers; the runtime's dedupe makes that safe.
         await handle(inbound)
-        await wakeWaitingMessages(options.db, message.from, options.now())
       }
     }
     return c.text('ok')
