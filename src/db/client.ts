@@ -59,11 +59,23 @@ export function withPreparedStatements<T extends object>(client: T): T {
   })
 }
 
+/** 50 ms, 100 ms, 200 ms … at most a second between attempts to reach PostgreSQL again. */
+export const reconnectBackoffSeconds = (retries: number) => Math.min(0.05 * 2 ** retries, 1)
+
 /** Opens the database and applies any migration not yet applied. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   if (options.kind === 'postgres') {
     // Notices ("relation already exists, skipping") are noise in our logs.
-    const client = postgres(options.url, { max: options.maxConnections ?? 10, onnotice: () => {} })
+    const client = postgres(options.url, {
+      max: options.maxConnections ?? 10,
+      onnotice: () => {},
+      // After a restart of the server, connect again within a second: postgres.js's own backoff
+      // grows with every failed attempt to 20 s, so a few seconds of outage under load kept the
+      // app away from a database that was back long before.
+      backoff: reconnectBackoffSeconds,
+      // a server that does not answer fails the request in 10 s (the client retries), not 30
+      connect_timeout: 10,
+    })
     const db = drizzlePostgres(withPreparedStatements(client), { schema })
     await migratePostgres(db, { migrationsFolder })
     return { db: db as unknown as Db, kind: 'postgres', close: () => client.end({ timeout: 5 }) }
