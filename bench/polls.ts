@@ -20,7 +20,8 @@ import { loadReferenceData } from '../src/db/reference/load-reference.js'
 import { contacts, outbox, pollInvitations, polls, pollSubscriptions } from '../src/db/schema/index.js'
 import { createEffectHandlers } from '../src/flows/effect-handlers.js'
 import { flows } from '../src/flows/index.js'
-import { createTranslate, supportedLocales } from '../src/i18n/index.js'
+import { sharedLocales } from '../src/i18n/index.js'
+import { buildVocabulary } from '../src/bot/engine/index.js'
 import { createLogger } from '../src/log.js'
 import { writeInvitations } from '../src/polls/open-polls.js'
 import { PollDefinitionSchema } from '../src/polls/poll-definition.js'
@@ -107,7 +108,7 @@ async function main() {
   const logger = createLogger('silent')
   const runtime = createRuntime({
     db,
-    engine: { t: createTranslate(), catalog: await loadCatalog(db), flows, locales: supportedLocales, sessionTtlMinutes: 60 },
+    engine: { t: sharedLocales().t, catalog: await loadCatalog(db), flows, locales: ['es', 'en'], vocabulary: buildVocabulary({ flows, locales: ['es', 'en'], text: sharedLocales().own }), sessionTtlMinutes: 60 },
     handlers: createEffectHandlers(),
     inlineChannels: new Set(),
     defaultLocale: 'es',

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import cron from 'node-cron'
 import { z } from 'zod'
+import { BUILT_IN_LOCALES_DIR, LocaleCodeSchema, localeCodesIn } from './i18n/locale-files.js'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -19,7 +20,12 @@ export const ConfigSchema = z.object({
   /** the seed of institutions, units and routing rules loaded on start */
   SEED_FILE: z.string().min(1).default('./seed/directory.json'),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(1000),
-  DEFAULT_LOCALE: z.enum(['es', 'en']).default('es'),
+  /** the language of a contact whose own is not offered; must name a locale file (built in or in LOCALES_DIR) */
+  DEFAULT_LOCALE: LocaleCodeSchema.default('es'),
+  /** a folder of the operator's locale files (`quc.json`, `kek.json` …), added to the built-in Spanish and English */
+  LOCALES_DIR: z.string().min(1).optional(),
+  /** percent of the Spanish texts a locale must translate before the language menu offers it */
+  LOCALE_MIN_COMPLETENESS: z.coerce.number().min(0).max(100).default(100),
   /** published statistics show counts below this as "<k" (small-cell suppression) */
   STATS_MIN_CELL: z.coerce.number().int().min(1).max(100).default(5),
   /** days after a case is resolved before the citizen is asked whether it was solved */
@@ -85,12 +91,27 @@ export class ConfigError extends Error {}
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))
   const parsed = ConfigSchema.safeParse(cleaned)
-  if (parsed.success) return parsed.data
+  if (parsed.success) return withKnownLocale(parsed.data)
   const lines = parsed.error.issues.map((issue) => {
     const name = issue.path.join('.')
     return `${name}=${JSON.stringify(cleaned[name] ?? '')}: ${issue.message}`
   })
   throw new ConfigError(`invalid configuration: ${lines.join('; ')}`)
+}
+
+/** DEFAULT_LOCALE names a locale file that exists (any code works, but it needs its file). */
+function withKnownLocale(config: Config): Config {
+  const dirs = [BUILT_IN_LOCALES_DIR, ...(config.LOCALES_DIR === undefined ? [] : [config.LOCALES_DIR])]
+  let codes: string[]
+  try {
+    codes = localeCodesIn(dirs)
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: LOCALES_DIR=${JSON.stringify(config.LOCALES_DIR ?? '')}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  if (!codes.includes(config.DEFAULT_LOCALE)) {
+    throw new ConfigError(`invalid configuration: DEFAULT_LOCALE=${JSON.stringify(config.DEFAULT_LOCALE)}: no locale file of that code (there are ${codes.join(', ')})`)
+  }
+  return config
 }
 
 /** Reads `.env` into the environment when the file exists; variables already set win. */

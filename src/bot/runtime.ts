@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { CHANNEL_KINDS, type ChannelKind, type HandleResult, type InboundIntake, type InboundMessage } from './channel.js'
 import { createInboundIntake } from './channels/inbound-intake.js'
 import { isExpired } from './engine/expiry.js'
-import { begin, MENU_FLOW, newSession, recover, step } from './engine/index.js'
+import { begin, newSession, recover, step } from './engine/index.js'
 import {
   type Effect,
   type EffectName,
@@ -134,7 +134,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if (performed >= MAX_EFFECTS_PER_MESSAGE) throw new Error('the engine asked for too many effects in a row')
       const [effect] = result.effects
       if (!effect) break
-      const value = await options.handlers[effect.type](tx, effect, { ...context, locale: result.session.locale })
+      // start-up checked every flow's effects against the handlers (validateEffects); a data-made flow may still name another
+      const handler = options.handlers[effect.type]
+      if (!handler) throw new Error(`no handler for effect "${effect.type}"`)
+      const value = await handler(tx, effect, { ...context, locale: result.session.locale })
       engine = await withNamedFlow(tx, engine, value, result.session.locale)
       result = step(result.session, { kind: 'effect.result', effect: effect.type, result: value }, engine)
       replies.push(...result.replies)
@@ -325,7 +328,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
  * its answer, but nobody is in the middle of it.
  */
 function isBusy(session: Session, flowId: string, engine: EngineContext): boolean {
-  if (session.flowId === null || session.flowId === MENU_FLOW) return false
+  if (session.flowId === null || session.flowId === engine.vocabulary.menuFlow) return false
   if (isExpired(session, engine)) return false
   if (engine.flows[session.flowId]?.optOut !== true) return true
   if (session.flowId === flowId) return false

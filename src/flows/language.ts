@@ -1,25 +1,20 @@
 import type { FlowDefinition } from './flow-definition.js'
 
-/** Choosing the language the bot writes in (each option named in its own language), then the menu. */
+/**
+ * Choosing the language the bot writes in, among the locales offered (each named in its own
+ * language, from its locale file), then the menu. `idioma` leads here.
+ */
 export const languageFlow = {
   id: 'language',
   title: 'language.title',
+  role: 'language',
   start: 'choose',
   nodes: {
     choose: {
       kind: 'ask',
       var: 'language',
       prompt: 'language.prompt',
-      input: {
-        type: 'choice',
-        source: {
-          from: 'static',
-          options: [
-            { id: 'es', label: 'language.option.es', aliases: ['espanol', 'castellano', 'spanish'] },
-            { id: 'en', label: 'language.option.en', aliases: ['ingles', 'english'] },
-          ],
-        },
-      },
+      input: { type: 'choice', source: { from: 'locales' } },
       next: 'apply',
     },
     apply: { kind: 'setLocale', var: 'language', next: 'changed' },

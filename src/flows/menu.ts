@@ -4,6 +4,7 @@ import type { FlowDefinition } from './flow-definition.js'
 export const menuFlow = {
   id: 'menu',
   title: 'menu.title',
+  role: 'menu',
   start: 'welcome',
   nodes: {
     welcome: { kind: 'say', text: 'menu.welcome', next: 'action' },

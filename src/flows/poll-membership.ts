@@ -7,6 +7,7 @@ import type { FlowDefinition } from './flow-definition.js'
 export const pollJoinFlow = {
   id: 'pollJoin',
   title: 'pollJoin.title',
+  triggers: { words: 'pollJoin.triggers', code: 'optional' },
   start: 'hasCode',
   nodes: {
     hasCode: { kind: 'branch', cases: [{ when: { var: 'code', present: true }, next: 'join' }], default: 'code' },
@@ -32,6 +33,7 @@ export const pollJoinFlow = {
 export const pollSubscribeFlow = {
   id: 'pollSubscribe',
   title: 'pollSubscribe.title',
+  triggers: { words: 'pollSubscribe.triggers' },
   start: 'department',
   nodes: {
     department: {
@@ -64,6 +66,7 @@ export const pollSubscribeFlow = {
 export const pollResumeFlow = {
   id: 'pollResume',
   title: 'pollResume.title',
+  triggers: { words: 'pollResume.triggers' },
   start: 'find',
   nodes: {
     find: { kind: 'effect', effect: 'poll.pending', args: {}, resultVar: 'pending', next: 'resume' },
@@ -75,6 +78,8 @@ export const pollResumeFlow = {
 export const pollLeaveFlow = {
   id: 'pollLeave',
   title: 'pollLeave.title',
+  // "salir CODE" leaves that group; "salir" alone mid-complaint cancels the complaint instead
+  triggers: { words: 'pollLeave.triggers', code: 'optional', cancelsOwnFlow: true },
   start: 'leave',
   nodes: {
     leave: { kind: 'effect', effect: 'poll.leave', args: { which: 'code' }, resultVar: 'left', next: 'outcome' },

@@ -7,6 +7,7 @@ import type { FlowDefinition } from './flow-definition.js'
 export const forgetFlow = {
   id: 'forget',
   title: 'forget.title',
+  triggers: { words: 'forget.triggers' },
   start: 'confirm',
   nodes: {
     confirm: { kind: 'ask', var: 'confirm', prompt: 'forget.confirm.prompt', input: { type: 'yesno' }, next: 'decide' },
@@ -21,6 +22,7 @@ export const forgetFlow = {
 export const myDataFlow = {
   id: 'myData',
   title: 'myData.title',
+  triggers: { words: 'myData.triggers' },
   start: 'shared',
   nodes: {
     // a kiosk: the next person must not read the previous one's cases
@@ -38,6 +40,7 @@ export const myDataFlow = {
 export const releaseFlow = {
   id: 'release',
   title: 'release.title',
+  triggers: { words: 'release.triggers', code: 'required' },
   start: 'confirm',
   nodes: {
     confirm: { kind: 'ask', var: 'confirm', prompt: 'release.confirm.prompt', input: { type: 'yesno' }, next: 'decide' },

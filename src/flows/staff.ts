@@ -25,6 +25,7 @@ function outcomes(resultVar: string, ok: string, cannot: string): Record<string,
 export const staffLinkFlow = {
   id: 'staffLink',
   title: 'staff.link.title',
+  triggers: { words: 'staff.link.triggers', code: 'required' },
   start: 'link',
   nodes: {
     link: { kind: 'effect', effect: 'staff.link', args: { code: 'code' }, resultVar: 'link', next: 'linked' },
@@ -42,6 +43,7 @@ export const staffLinkFlow = {
 export const staffAckFlow = {
   id: 'staffAck',
   title: 'staff.ack.title',
+  triggers: { words: 'staff.ack.triggers', code: 'required' },
   start: 'ack',
   nodes: {
     ack: { kind: 'effect', effect: 'staff.ack', args: { code: 'code' }, resultVar: 'ack', next: 'report' },
@@ -53,6 +55,7 @@ export const staffAckFlow = {
 export const staffCaseFlow = {
   id: 'staffCase',
   title: 'staff.case.title',
+  triggers: { words: 'staff.case.triggers', code: 'required' },
   start: 'summary',
   nodes: {
     summary: { kind: 'effect', effect: 'staff.case', args: { code: 'code' }, resultVar: 'summary', next: 'report' },

@@ -9,6 +9,8 @@ const STATUSES = ['received', 'routed', 'acknowledged', 'in_progress', 'resolved
 export const statusFlow = {
   id: 'status',
   title: 'status.title',
+  // "estado", "estado K7QM3-XHA2P", "estado 123" (said to be mistyped), or the code alone
+  triggers: { words: 'status.triggers', code: 'optional', malformed: true, bareCode: true },
   start: 'hasCode',
   nodes: {
     hasCode: {

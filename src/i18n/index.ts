@@ -1,52 +1,121 @@
-import i18next from 'i18next'
+import i18next, { type i18n as I18n } from 'i18next'
+import type { OwnText } from '../bot/engine/vocabulary.js'
 import type { Json, Translate } from '../bot/engine/types.js'
-import en from './locales/en.json' with { type: 'json' }
-import es from './locales/es.json' with { type: 'json' }
+import { completeness, mergeTrees, textAt, type Completeness } from './completeness.js'
+import { BUILT_IN_LOCALES_DIR, readLocaleFolder, type LocaleTree } from './locale-files.js'
 
-/** Languages a citizen can choose; Spanish first, the default and the fallback for a missing text. */
-export const supportedLocales = ['es', 'en'] as const
-export type SupportedLocale = (typeof supportedLocales)[number]
-export const defaultLocale: SupportedLocale = 'es'
+export { BUILT_IN_LOCALES_DIR, readLocaleFolder, localeCodesIn, LocaleCodeSchema, type LocaleTree } from './locale-files.js'
+export { completeness, leafKeys, textAt, type Completeness } from './completeness.js'
 
-/** The locale files, for tests that check every key exists in every language. */
-export const resources = { es, en } as const satisfies Record<SupportedLocale, unknown>
+/** Spanish: the default, the reference every other locale is measured against, and the fallback of a missing text. */
+export const defaultLocale = 'es'
 
 /**
- * The translate function, on an i18next instance of its own (not the global one; ready at
- * once). Variables go in as `replace`, not as options: a session variable called `count`, `lng`
- * or `context` must not change which text is picked. `{{when, isoDate}}` writes a YYYY-MM-DD date
- * the citizen's way ("8 de diciembre de 2026").
+ * The languages Diálogo can write in: every `<code>.json` of the built-in folder and of the folders
+ * added after (an operator's `LOCALES_DIR`), on one i18next instance. A key a locale lacks is read
+ * in Spanish.
  */
-export function createTranslate(): Translate {
-  // Lookups never change the instance, so every caller can share one.
-  shared ??= buildTranslate()
-  return shared
+export type Locales = {
+  /** the text in a locale, falling back to Spanish; variables filled in */
+  t: Translate
+  /** a locale's own text, no fallback: for words (commands, yes and no) and a language's own name */
+  own: OwnText
+  /** every locale code found, Spanish first */
+  codes: () => string[]
+  tree: (code: string) => LocaleTree | undefined
+  /** how much of Spanish a locale translates */
+  completeness: (code: string) => Completeness
+  /**
+   * The locales a citizen is offered: those at least `minPercent` complete, and always the
+   * default; the default first, then the others by their own name.
+   */
+  offered: (options: { minPercent: number; defaultLocale: string }) => string[]
+  /** reads a folder of locale files into these locales (a file for a known code extends it) */
+  addFolder: (dir: string) => void
 }
 
-let shared: Translate | undefined
-
-function buildTranslate(): Translate {
+/** Loads the locale files of these folders, in order (a later folder's file extends an earlier one's). */
+export function loadLocales(dirs: readonly string[] = [BUILT_IN_LOCALES_DIR]): Locales {
+  const trees = new Map<string, LocaleTree>()
   const i18n = i18next.createInstance()
-  // with initAsync false and inline resources, init completes before it returns
+  // with initAsync false and no backend, init completes before it returns
   void i18n.init({
-    resources: { es: { translation: es }, en: { translation: en } },
+    resources: {},
     lng: defaultLocale,
     fallbackLng: defaultLocale,
-    supportedLngs: [...supportedLocales],
     initAsync: false,
     returnNull: false,
     interpolation: { escapeValue: false },
   })
   i18n.services.formatter?.add('isoDate', (value: unknown, lng: string | undefined) => formatIsoDate(value, lng ?? defaultLocale))
+
+  const addFolder = (dir: string) => {
+    for (const [code, tree] of readLocaleFolder(dir)) {
+      trees.set(code, mergeTrees(trees.get(code), tree))
+      i18n.addResourceBundle(code, 'translation', tree, true, true)
+    }
+  }
+  for (const dir of dirs) addFolder(dir)
+  const reference = () => trees.get(defaultLocale) ?? {}
+  const completenessOf = (code: string) => completeness(trees.get(code), reference())
+  const codes = () => [...trees.keys()].sort((a, b) => Number(b === defaultLocale) - Number(a === defaultLocale) || a.localeCompare(b))
+  return {
+    t: translateWith(i18n),
+    own: (locale, key) => textAt(trees.get(locale), key),
+    codes,
+    tree: (code) => trees.get(code),
+    completeness: completenessOf,
+    offered: ({ minPercent, defaultLocale: first }) => {
+      const nameOf = (code: string) => textAt(trees.get(code), 'language.name') ?? code
+      const others = codes()
+        .filter((code) => code !== first && completenessOf(code).percent >= minPercent)
+        .sort((a, b) => nameOf(a).localeCompare(nameOf(b), defaultLocale, { sensitivity: 'base' }))
+      return [first, ...others]
+    },
+    addFolder,
+  }
+}
+
+/**
+ * Variables go in as `replace`, not as options: a session variable called `count`, `lng` or
+ * `context` must not change which text is picked. `{{when, isoDate}}` writes a YYYY-MM-DD date the
+ * citizen's way ("8 de diciembre de 2026").
+ */
+function translateWith(i18n: I18n): Translate {
   // i18next hands `replace` to nested $t(...) as their options: lng must ride along or a nested
   // text ("$t(caseStatus.resolved)") comes out in the fallback language
   return (locale: string, key: string, vars?: Record<string, Json>) => i18n.t(key, { lng: locale, replace: { ...vars, lng: locale } })
 }
+
+let shared: Locales | undefined
+
+/**
+ * The locales the whole app shares (built-in files, plus the operator's folder once compose adds
+ * it with `sharedLocales().addFolder`); modules that hold its translate function see added
+ * languages too.
+ */
+export function sharedLocales(): Locales {
+  shared ??= loadLocales()
+  return shared
+}
+
+/** The shared translate function (see sharedLocales). */
+export function createTranslate(): Translate {
+  return sharedLocales().t
+}
+
+/** The built-in locale files by code, for pages that embed their own texts (the observatory). */
+export const resources: Readonly<Record<string, LocaleTree>> = Object.fromEntries(readLocaleFolder(BUILT_IN_LOCALES_DIR))
 
 function formatIsoDate(value: unknown, locale: string): string {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value)) return String(value ?? '')
   // dates are calendar days: read and written in UTC so no time zone moves them by one
   const day = new Date(`${value.slice(0, 10)}T00:00:00Z`)
   if (Number.isNaN(day.getTime())) return value
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(day)
+  try {
+    return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(day)
+  } catch {
+    // a language code Intl does not take as a tag: the date the Spanish way
+    return new Intl.DateTimeFormat(defaultLocale, { dateStyle: 'long', timeZone: 'UTC' }).format(day)
+  }
 }

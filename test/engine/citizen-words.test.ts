@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { parseGlobalCommand } from '../../src/bot/engine/global-commands.js'
 import { readYesNo } from '../../src/bot/engine/read-answer.js'
-import { yesNoWords } from '../../src/bot/engine/yes-no-words.js'
 import { chat } from './chat.js'
 import { testContext } from './context.js'
 
-const LOCALES = ['es', 'en']
+const { vocabulary } = testContext()
 
 describe('yes and no in Guatemalan Spanish', () => {
-  const words = yesNoWords(testContext())
+  const words = vocabulary
 
   it.each(['simón', 'Simon', 'va', 'Dale', 'sale', 'va pues'])('takes %j for yes', (answer) => {
     expect(readYesNo(answer, words)).toBe(true)
@@ -19,10 +18,12 @@ describe('yes and no in Guatemalan Spanish', () => {
   })
 
   it('reads the words from the locale files, not only from the code', () => {
-    expect(words.yes.has('simon')).toBe(true)
-    expect(words.no.has('nel')).toBe(true)
-    // without the locale's words "nel" is not an answer
-    expect(readYesNo('nel')).toBeUndefined()
+    expect(words.yes.words.has('simon')).toBe(true)
+    expect(words.no.words.has('nel')).toBe(true)
+    // without the locale's words "nel" is not an answer, nor is "sí"
+    const none = { words: new Set<string>(), emoji: [] }
+    expect(readYesNo('nel', { yes: none, no: none })).toBeUndefined()
+    expect(readYesNo('sí', { yes: none, no: none })).toBeUndefined()
   })
 
   it('answers a yes/no question of the complaint with "nel"', () => {
@@ -41,11 +42,11 @@ describe('a tracking code on its own', () => {
     [' K7QM3 XHA2P ', 'K7QM3-XHA2P'],
     ['KXWM-P2RT', 'KXWM-P2RT'],
   ])('%j is a status query for %s', (text, code) => {
-    expect(parseGlobalCommand(text, LOCALES)).toEqual({ name: 'status', code, bare: true })
+    expect(parseGlobalCommand(text, vocabulary)).toEqual({ name: 'flow', flow: 'status', code, bare: true })
   })
 
   it.each(['BIEN-BIEN', 'hola-mundo', 'K7QM3-XHA2', 'Centro de Salud'])('%j is not a code', (text) => {
-    expect(parseGlobalCommand(text, LOCALES)).toBeNull()
+    expect(parseGlobalCommand(text, vocabulary)).toBeNull()
   })
 
   it('is looked up from the middle of a complaint', () => {

@@ -1,13 +1,14 @@
-import type { Catalog, EngineContext } from '../../src/bot/engine/index.js'
+import { buildVocabulary, type Catalog, type EngineContext } from '../../src/bot/engine/index.js'
+import { withChoiceEmoji } from '../../src/flows/choice-emoji.js'
 import { flows } from '../../src/flows/index.js'
-import { createTranslate, supportedLocales } from '../../src/i18n/index.js'
+import { sharedLocales } from '../../src/i18n/index.js'
 
 /**
  * A small slice of the real reference data: three sectors, a few categories (two shared by every
  * sector), four departments, and municipalities including two called "San José" (Escuintla and
  * Petén) and two that start "San José" in Guatemala, plus the nicknames people type.
  */
-export const testCatalog: Catalog = {
+export const testCatalog: Catalog = withChoiceEmoji({
   sectors: [
     { code: 'health', label: { es: 'Salud', en: 'Health' } },
     { code: 'education', label: { es: 'Educación', en: 'Education' } },
@@ -51,23 +52,30 @@ export const testCatalog: Catalog = {
     { alias: 'guate', code: '0101' },
     { alias: 'petapa', code: '0117' },
   ],
-}
+})
 
 /** The moment every test conversation starts at, unless a test moves the clock. */
 export const testNow = new Date('2026-11-25T15:00:00.000Z')
 
-/** One translator for all tests: building an i18next instance per test would only slow them. */
-const translate = createTranslate()
+/** One set of locales for all tests: building an i18next instance per test would only slow them. */
+const locales = sharedLocales()
+const testLocales = ['es', 'en']
+const vocabulary = buildVocabulary({ flows, locales: testLocales, text: locales.own })
 
-/** The engine's world for tests: the real flows and texts, the small catalog, a fixed clock. */
+/**
+ * The engine's world for tests: the real flows and texts (Spanish and English), the small catalog,
+ * a fixed clock. Other flows or locales get their own words read from the locale files.
+ */
 export function testContext(overrides: Partial<EngineContext> = {}): EngineContext {
+  const own = overrides.flows === undefined && overrides.locales === undefined
   return {
     now: testNow,
-    t: translate,
+    t: locales.t,
     catalog: testCatalog,
     flows,
-    locales: supportedLocales,
+    locales: testLocales,
     sessionTtlMinutes: 30,
+    vocabulary: own ? vocabulary : buildVocabulary({ flows: overrides.flows ?? flows, locales: overrides.locales ?? testLocales, text: locales.own }),
     ...overrides,
   }
 }

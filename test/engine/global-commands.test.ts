@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { parseGlobalCommand } from '../../src/bot/engine/index.js'
 import { chat, type Chat } from './chat.js'
+import { testContext } from './context.js'
 
-const locales = ['es', 'en']
+const { vocabulary } = testContext()
 
 describe('parseGlobalCommand', () => {
   it.each([
@@ -19,35 +20,35 @@ describe('parseGlobalCommand', () => {
     ['idioma en', { name: 'language', locale: 'en' }],
     ['Language ES', { name: 'language', locale: 'es' }],
     ['idioma fr', { name: 'language' }],
-    ['estado', { name: 'status' }],
-    ['Status', { name: 'status' }],
-    ['estado abc 123', { name: 'status', code: 'ABC123' }],
-    ['estado: gt-7k3p2', { name: 'status', code: 'GT-7K3P2' }],
-    ['/status GT7K3P2', { name: 'status', code: 'GT7K3P2' }],
-    ['Estado «GT-7K3P2».', { name: 'status', code: 'GT-7K3P2' }],
-    ['estado kxwm-pqrt', { name: 'status', code: 'KXWM-PQRT' }],
-    ['estado kxwmp-qrtvz', { name: 'status', code: 'KXWMP-QRTVZ' }],
-    ['Estado K7QM3 - XHA2P', { name: 'status', code: 'K7QM3-XHA2P' }],
-    ['salir', { name: 'leave' }],
-    ['Salir.', { name: 'leave' }],
-    ['salir k7qm3-xha2p', { name: 'leave', code: 'K7QM3-XHA2P' }],
-    ['leave K7QM3 XHA2P', { name: 'leave', code: 'K7QM3XHA2P' }],
-    ['seguir consulta', { name: 'resume' }],
-    ['Seguir encuesta', { name: 'resume' }],
-    ['continue poll', { name: 'resume' }],
-    ['recibir consultas', { name: 'subscribe' }],
-    ['unirme', { name: 'join' }],
-    ['Unirme k7qm 3xha', { name: 'join', code: 'K7QM3XHA' }],
-    ['/join K7QM-3XHA', { name: 'join', code: 'K7QM-3XHA' }],
-    ['borrar mis datos', { name: 'forget' }],
-    ['Borrar mis datos.', { name: 'forget' }],
-    ['delete my data', { name: 'forget' }],
-    ['mis datos', { name: 'myData' }],
-    ['My data', { name: 'myData' }],
-    ['compartir mis datos k7qm 3xha', { name: 'release', code: 'K7QM3XHA' }],
-    ['share my data K7QM-3XHA', { name: 'release', code: 'K7QM-3XHA' }],
+    ['estado', { name: 'flow', flow: 'status' }],
+    ['Status', { name: 'flow', flow: 'status' }],
+    ['estado abc 123', { name: 'flow', flow: 'status', code: 'ABC123' }],
+    ['estado: gt-7k3p2', { name: 'flow', flow: 'status', code: 'GT-7K3P2' }],
+    ['/status GT7K3P2', { name: 'flow', flow: 'status', code: 'GT7K3P2' }],
+    ['Estado «GT-7K3P2».', { name: 'flow', flow: 'status', code: 'GT-7K3P2' }],
+    ['estado kxwm-pqrt', { name: 'flow', flow: 'status', code: 'KXWM-PQRT' }],
+    ['estado kxwmp-qrtvz', { name: 'flow', flow: 'status', code: 'KXWMP-QRTVZ' }],
+    ['Estado K7QM3 - XHA2P', { name: 'flow', flow: 'status', code: 'K7QM3-XHA2P' }],
+    ['salir', { name: 'flow', flow: 'pollLeave' }],
+    ['Salir.', { name: 'flow', flow: 'pollLeave' }],
+    ['salir k7qm3-xha2p', { name: 'flow', flow: 'pollLeave', code: 'K7QM3-XHA2P' }],
+    ['leave K7QM3 XHA2P', { name: 'flow', flow: 'pollLeave', code: 'K7QM3XHA2P' }],
+    ['seguir consulta', { name: 'flow', flow: 'pollResume' }],
+    ['Seguir encuesta', { name: 'flow', flow: 'pollResume' }],
+    ['continue poll', { name: 'flow', flow: 'pollResume' }],
+    ['recibir consultas', { name: 'flow', flow: 'pollSubscribe' }],
+    ['unirme', { name: 'flow', flow: 'pollJoin' }],
+    ['Unirme k7qm 3xha', { name: 'flow', flow: 'pollJoin', code: 'K7QM3XHA' }],
+    ['/join K7QM-3XHA', { name: 'flow', flow: 'pollJoin', code: 'K7QM-3XHA' }],
+    ['borrar mis datos', { name: 'flow', flow: 'forget' }],
+    ['Borrar mis datos.', { name: 'flow', flow: 'forget' }],
+    ['delete my data', { name: 'flow', flow: 'forget' }],
+    ['mis datos', { name: 'flow', flow: 'myData' }],
+    ['My data', { name: 'flow', flow: 'myData' }],
+    ['compartir mis datos k7qm 3xha', { name: 'flow', flow: 'release', code: 'K7QM3XHA' }],
+    ['share my data K7QM-3XHA', { name: 'flow', flow: 'release', code: 'K7QM-3XHA' }],
   ])('reads %j as a command', (text, expected) => {
-    expect(parseGlobalCommand(text, locales)).toEqual(expected)
+    expect(parseGlobalCommand(text, vocabulary)).toEqual(expected)
   })
 
   it.each([
@@ -66,7 +67,7 @@ describe('parseGlobalCommand', () => {
     'mis datos son correctos',
     'compartir mis datos con el director',
   ])('leaves %j to the question it answers', (text) => {
-    expect(parseGlobalCommand(text, locales)).toBeNull()
+    expect(parseGlobalCommand(text, vocabulary)).toBeNull()
   })
 })
 

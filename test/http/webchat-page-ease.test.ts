@@ -325,7 +325,7 @@ describe.each(databaseKinds)('the web chat page, as easy as a messaging app (%s)
     await page.screenshot({ path: `test-results/webchat-ease-leave-390-${kind}.png` })
     await page.getByTestId('leave-no').click()
     expect(await page.getByTestId('leave-dialog').isVisible()).toBe(false)
-    expect(await chat.userTexts()).toEqual(['Presentar una queja', 'Salud', 'menu'])
+    expect(await chat.userTexts()).toEqual(['Presentar una queja', 'Salud 🏥', 'menu'])
 
     await page.getByTestId('new-conversation').click()
     await page.getByTestId('leave-yes').click()

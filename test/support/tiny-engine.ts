@@ -1,4 +1,6 @@
+import { buildVocabulary } from '../../src/bot/engine/index.js'
 import type { Catalog, EngineContext, Flow, Json, Translate } from '../../src/bot/engine/types.js'
+import { sharedLocales } from '../../src/i18n/index.js'
 import { createLogger } from '../../src/log.js'
 
 /** A two-question flow, enough to drive the runtime without the real complaint flow. */
@@ -6,6 +8,7 @@ export const tinyFlows: Record<string, Flow> = {
   menu: {
     id: 'menu',
     title: 'tiny.title',
+    role: 'menu',
     start: 'what',
     nodes: {
       what: { kind: 'ask', var: 'what', prompt: 'tiny.ask', input: { type: 'text', min: 1, max: 200 }, next: 'create' },
@@ -30,7 +33,9 @@ export const echoTranslate: Translate = (_locale, key, vars) => key.replace(/\{\
 const emptyCatalog: Catalog = { sectors: [], categories: [], departments: [], municipalities: [], municipalityAliases: [] }
 
 export function tinyEngine(): Omit<EngineContext, 'now'> {
-  return { t: echoTranslate, catalog: emptyCatalog, flows: tinyFlows, locales: ['es', 'en'], sessionTtlMinutes: 60 }
+  // the texts are echoed keys, the words (menu, cancelar, sí) the real locale files'
+  const vocabulary = buildVocabulary({ flows: tinyFlows, locales: ['es', 'en'], text: sharedLocales().own })
+  return { t: echoTranslate, catalog: emptyCatalog, flows: tinyFlows, locales: ['es', 'en'], vocabulary, sessionTtlMinutes: 60 }
 }
 
 export const silentLogger = createLogger('silent')

@@ -33,21 +33,31 @@ export function sourceOptions(source: OptionSource, session: Session, ctx: Engin
           // a label in another language is an alias: "health" still works after switching to Spanish
           const elsewhere = ctx.locales.filter((other) => other !== locale).map((other) => ctx.t(other, option.label))
           const aliases = [...option.aliases, ...elsewhere]
-          return option.exclusive === true ? { id: option.id, label, storedLabel: label, aliases, exclusive: true } : { id: option.id, label, storedLabel: label, aliases }
+          return {
+            id: option.id,
+            label,
+            storedLabel: label,
+            aliases,
+            ...(option.exclusive === true ? { exclusive: true } : {}),
+            ...(option.emoji === undefined ? {} : { emoji: option.emoji }),
+          }
         }),
       )
     case 'sectors':
-      return only(catalog.sectors.map((sector) => localizedOption(sector.code, sector.label, locale)))
+      return only(catalog.sectors.map((sector) => localizedOption(sector.code, sector.label, locale, sector.emoji)))
     case 'categories': {
       const sector = readVar(session.vars, source.sectorVar)
       const own = catalog.categories.filter((category) => category.sector === sector)
       const shared = catalog.categories.filter((category) => category.sector === ANY_SECTOR && category.sector !== sector)
-      return only([...own, ...shared].map((category) => localizedOption(category.code, category.label, locale)))
+      return only([...own, ...shared].map((category) => localizedOption(category.code, category.label, locale, category.emoji)))
     }
     case 'departments':
       return only(catalog.departments.map((d) => ({ id: d.code, label: d.name, storedLabel: d.name })))
     case 'municipalities':
       return municipalityOptions(readVar(session.vars, source.departmentVar), ctx)
+    case 'locales':
+      // each language in itself: someone who cannot read Spanish still finds their own
+      return only(ctx.vocabulary.languages.map((language) => ({ id: language.code, label: language.name, storedLabel: language.name, aliases: language.aliases })))
   }
 }
 
@@ -76,17 +86,20 @@ function municipalityOptions(departmentCode: unknown, ctx: EngineContext): Sourc
   }
 }
 
-function localizedOption(id: string, text: LocalizedText, locale: string): SourceOption {
+function localizedOption(id: string, text: LocalizedText, locale: string, emoji: string | undefined): SourceOption {
   const label = text[locale] ?? text['es'] ?? Object.values(text)[0] ?? id
   const elsewhere = Object.entries(text).filter(([other]) => other !== locale).map(([, value]) => value)
-  return { id, label, storedLabel: label, aliases: elsewhere }
+  return { id, label, storedLabel: label, aliases: elsewhere, ...(emoji === undefined ? {} : { emoji }) }
 }
 
 function only(primary: SourceOption[]): SourceOptions {
   return { primary, fallback: [] }
 }
 
-/** The buttons a choice question shows. */
+/**
+ * The buttons a choice question shows; an option's emoji follows its name ("Salud 🏥"), so someone
+ * who reads little finds it, and a label typed back (or echoed by a platform) still reads as the name.
+ */
 export function toChoices(options: readonly SourceOption[]): Choice[] {
-  return options.map((option) => ({ id: option.id, label: option.label }))
+  return options.map((option) => ({ id: option.id, label: option.emoji === undefined ? option.label : `${option.label} ${option.emoji}` }))
 }

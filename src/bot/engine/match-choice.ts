@@ -1,8 +1,11 @@
 import { editRatio } from './edit-distance.js'
-import { normalize, words } from './normalize.js'
+import { bareEmoji, normalize, words } from './normalize.js'
 
-/** One option a citizen can pick: `label` is what we show (translated), `aliases` other words for it. */
-export type ChoiceOption = { id: string; label: string; aliases?: readonly string[] }
+/**
+ * One option a citizen can pick: `label` is what we show (translated), `aliases` other words for
+ * it, `emoji` a picture that picks it when sent alone (🏥 for health).
+ */
+export type ChoiceOption = { id: string; label: string; aliases?: readonly string[]; emoji?: string }
 
 export type ChoiceMatch =
   /** `loose`: guessed from part of a word or a slip ("medicamentso"), so worth saying back */
@@ -41,8 +44,11 @@ const NONE: ChoiceMatch = { kind: 'none' }
  * label or alias, a number, a label inside the answer, word prefixes, word fragments, near misses.
  */
 export function matchChoice(text: string, options: readonly ChoiceOption[], settings: MatchChoiceSettings = {}): ChoiceMatch {
+  if (options.length === 0) return NONE
+  const picture = byEmoji(text, options)
+  if (picture) return picture
   const input = normalize(text)
-  if (input === '' || options.length === 0) return NONE
+  if (input === '') return NONE
   const phrases = options.flatMap((option) =>
     [option.label, ...(option.aliases ?? [])]
       .map(normalize)
@@ -64,6 +70,13 @@ export function matchChoice(text: string, options: readonly ChoiceOption[], sett
 /** A match found from fragments or near misses: the citizen should see what it was taken for. */
 function loosely(match: ChoiceMatch | undefined): ChoiceMatch | undefined {
   return match?.kind === 'match' ? { ...match, loose: true } : match
+}
+
+/** "🏥" alone: normalising erases emoji, so they are compared as typed */
+function byEmoji(raw: string, options: readonly ChoiceOption[]): ChoiceMatch | undefined {
+  const typed = bareEmoji(raw)
+  const found = options.filter((option) => option.emoji !== undefined && bareEmoji(option.emoji) === typed)
+  return found.length === 1 && found[0] ? { kind: 'match', id: found[0].id } : undefined
 }
 
 function byId(raw: string, input: string, options: readonly ChoiceOption[]): ChoiceMatch | undefined {

@@ -28,3 +28,10 @@ export function normalize(text: string): string {
 export function words(normalized: string): string[] {
   return normalized === '' ? [] : normalized.split(' ')
 }
+
+const VARIATION_SELECTORS = /[\uFE0E\uFE0F]/gu
+
+/** An emoji as typed, without the variation selector some keyboards add ("✔️" is "✔"): normalize() would erase it. */
+export function bareEmoji(text: string): string {
+  return text.trim().replace(VARIATION_SELECTORS, '')
+}

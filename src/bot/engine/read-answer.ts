@@ -1,21 +1,15 @@
 import { accepted, refused, type Answer } from './answer.js'
-import { normalize } from './normalize.js'
+import { bareEmoji, normalize } from './normalize.js'
 import { questionReply, type AskNode } from './question.js'
 import { readChoice } from './read-choice.js'
 import { readList } from './read-list.js'
 import { readPlace } from './read-place.js'
 import type { EngineContext, InputSpec, Json, MessageContent, Session } from './types.js'
-import { yesNoWords, type YesNoWords } from './yes-no-words.js'
+import type { Vocabulary, WordSet } from './vocabulary.js'
 
-const YES = new Set(['si', 's', 'yes', 'y', 'yeah', 'yep', '1', 'claro', 'ok', 'okay', 'dale', 'correcto', 'confirmo',
-  'de acuerdo', 'esta bien', 'si claro', 'claro que si', 'si por favor', 'si gracias'])
-const NO = new Set(['no', 'n', 'nop', 'nope', '2', 'negativo', 'no gracias', 'todavia no', 'aun no'])
-/** thumbs and ticks: normalize() drops emoji, so they are read before it */
-const YES_EMOJI = ['👍', '✅', '✔']
-const NO_EMOJI = ['👎', '❌', '✖']
-/** what people answer to an optional photo or location they do not want to give */
-const SKIP = new Set(['no', 'n', 'saltar', 'salta', 'skip', 'omitir', 'paso', 'no tengo', 'no gracias', 'ninguno', 'ninguna',
-  'none', 'siguiente', 'next', 'continuar', 'seguir'])
+/** the buttons of a yes/no question come in this order, so "1" is yes and "2" is no on a numbered menu */
+const NUMBERED_YES = '1'
+const NUMBERED_NO = '2'
 /** unsupported kinds with their own kind sentence; anything else gets the general one */
 const KNOWN_UNSUPPORTED = new Set(['sticker', 'contact', 'poll', 'reaction', 'edited', 'mediaTooLarge', 'mediaFailed', 'mediaType'])
 
@@ -68,18 +62,18 @@ export function readAnswer(node: AskNode, input: MessageContent, session: Sessio
     case 'yesno': {
       if (input.kind === 'choice' && (input.id === 'yes' || input.id === 'no')) return accepted(input.id === 'yes')
       if (input.kind !== 'text') return problem(unexpected(input, spec))
-      const value = readYesNo(input.text, yesNoWords(ctx))
+      const value = readYesNo(input.text, ctx.vocabulary)
       return value === undefined ? problem('engine.invalid.yesno') : accepted(value)
     }
     case 'location':
       if (input.kind === 'location') return accepted({ latitude: input.latitude, longitude: input.longitude })
-      if (input.kind === 'text' && spec.optional && SKIP.has(normalize(input.text))) return accepted(null)
+      if (input.kind === 'text' && spec.optional && says(input.text, ctx.vocabulary.skip)) return accepted(null)
       return problem(unexpected(input, spec))
     case 'media':
       if (input.kind === 'media') {
         return accepted({ media: input.media, ref: input.ref, mimeType: input.mimeType ?? null, size: input.size ?? null })
       }
-      if (input.kind === 'text' && spec.optional && SKIP.has(normalize(input.text))) return accepted(null)
+      if (input.kind === 'text' && spec.optional && says(input.text, ctx.vocabulary.skip)) return accepted(null)
       return problem(unexpected(input, spec))
   }
 }
@@ -113,15 +107,18 @@ function parseNumber(text: string): number | undefined {
   return /^-?\d+(\.\d+)?$/.test(compact) ? Number(compact) : undefined
 }
 
-/** sí/si/s/yes/claro/ok/1 or no/n/2 (and the locale's words), whole answer only: "no sé" is neither. */
-export function readYesNo(text: string, extra?: YesNoWords): boolean | undefined {
-  const trimmed = text.trim()
-  if (YES_EMOJI.some((emoji) => trimmed.startsWith(emoji))) return true
-  if (NO_EMOJI.some((emoji) => trimmed.startsWith(emoji))) return false
-  const normalized = normalize(trimmed)
-  if (YES.has(normalized) || extra?.yes.has(normalized) === true) return true
-  if (NO.has(normalized) || extra?.no.has(normalized) === true) return false
+/** Yes, no or neither, by the locale files' words (and "1"/"2", the buttons' numbers); whole answer only: "no sé" is neither. */
+export function readYesNo(text: string, vocabulary: Pick<Vocabulary, 'yes' | 'no'>): boolean | undefined {
+  const normalized = normalize(text)
+  if (normalized === NUMBERED_YES || says(text, vocabulary.yes)) return true
+  if (normalized === NUMBERED_NO || says(text, vocabulary.no)) return false
   return undefined
+}
+
+/** The answer is one of these words, or starts with one of their emoji ("👍", "👍 gracias"). */
+function says(text: string, set: WordSet): boolean {
+  const typed = bareEmoji(text)
+  return set.emoji.some((emoji) => typed.startsWith(emoji)) || set.words.has(normalize(typed))
 }
 
 /**

@@ -1,6 +1,6 @@
 import { forgetOffered, forgetPicked, OFFERED_VAR } from './answer.js'
 import { expiryNotice, isExpired } from './expiry.js'
-import { MENU_FLOW, parseGlobalCommand, runGlobalCommand } from './global-commands.js'
+import { parseGlobalCommand, runGlobalCommand } from './global-commands.js'
 import { withLiteralTexts } from './literal-text.js'
 import { readAnswer, unsupportedKey } from './read-answer.js'
 import { takeUnderstood } from './understood.js'
@@ -63,7 +63,7 @@ function resume(turn: Turn, input: EffectResult, ctx: EngineContext): void {
 
 function answer(turn: Turn, input: MessageContent, ctx: EngineContext): void {
   const { session } = turn
-  const command = input.kind === 'text' ? parseGlobalCommand(input.text, ctx.locales) : null
+  const command = input.kind === 'text' ? parseGlobalCommand(input.text, ctx.vocabulary) : null
   const expired = isExpired(session, ctx)
   session.lastActivityAt = ctx.now.toISOString()
 
@@ -71,7 +71,7 @@ function answer(turn: Turn, input: MessageContent, ctx: EngineContext): void {
     turn.replies.push({ text: expiryNotice(session, ctx) })
     goIdle(session)
     // the message is spent on the notice, unless it was a command, which still counts
-    return command ? runGlobalCommand(turn, command, ctx) : startFlow(turn, MENU_FLOW, ctx)
+    return command ? runGlobalCommand(turn, command, ctx) : startFlow(turn, ctx.vocabulary.menuFlow, ctx)
   }
   if (session.waiting === 'effect') {
     throw new Error(`a message arrived while ${session.flowId}/${session.nodeId} waits for an effect result`)
@@ -116,5 +116,5 @@ function greet(turn: Turn, input: MessageContent, ctx: EngineContext): void {
   if (session.flowId !== null) turn.replies.push({ text: ctx.t(session.locale, 'engine.restarted') })
   if (input.kind === 'unsupported') turn.replies.push({ text: ctx.t(session.locale, unsupportedKey(input.what)) })
   goIdle(session)
-  startFlow(turn, MENU_FLOW, ctx)
+  startFlow(turn, ctx.vocabulary.menuFlow, ctx)
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { Vocabulary } from './vocabulary.js'
 
 /**
  * The engine's vocabulary. A flow is data (validated with zod when loaded); a session is the
@@ -34,6 +35,8 @@ export const StaticOptionSchema = z.object({
   hideWhen: ConditionSchema.optional(),
   /** in a multiple choice, only ever picked alone ("Ninguno") */
   exclusive: z.boolean().optional(),
+  /** shown before the label and answerable alone ("🏥"): a choice that needs no reading */
+  emoji: z.string().min(1).optional(),
 })
 export type StaticOption = z.infer<typeof StaticOptionSchema>
 
@@ -52,6 +55,8 @@ export const OptionSourceSchema = z.discriminatedUnion('from', [
    * nationwide (a match elsewhere also sets `departmentVar`)
    */
   z.object({ from: z.literal('municipalities'), departmentVar: z.string() }),
+  /** the languages a citizen can switch to, each named in itself */
+  z.object({ from: z.literal('locales') }),
 ])
 export type OptionSource = z.infer<typeof OptionSourceSchema>
 
@@ -85,27 +90,10 @@ export type InputSpec = z.infer<typeof InputSpecSchema>
 
 
 /**
- * Everything a flow can ask the runtime to do. Add a name here (one per line) and a handler in
- * the map main.ts hands the runtime; the compiler then asks for nothing else.
+ * What a flow asks the runtime to do ("case.create"): any name the handler map main.ts hands the
+ * runtime has; validateEffects() checks every flow against that map at start-up.
  */
-export const EFFECT_NAMES = [
-  'case.create',
-  'case.lookup',
-  'case.reopen',
-  'case.solved',
-  'staff.link',
-  'staff.ack',
-  'staff.case',
-  'poll.answer',
-  'poll.join',
-  'poll.subscribe',
-  'poll.leave',
-  'poll.pending',
-  'contact.forget',
-  'contact.summary',
-  'contact.release',
-] as const
-export const EffectNameSchema = z.enum(EFFECT_NAMES)
+export const EffectNameSchema = z.string().min(1)
 export type EffectName = z.infer<typeof EffectNameSchema>
 
 export const NodeSchema = z.discriminatedUnion('kind', [
@@ -143,6 +131,32 @@ export const NodeSchema = z.discriminatedUnion('kind', [
 export type FlowNode = z.infer<typeof NodeSchema>
 
 /**
+ * How a flow is opened by a whole message typed at any point of any conversation. The words are not
+ * here but in each locale file, under the key `words` (comma-separated, matched without accents or
+ * case), so a new language brings its own. A code, when the trigger takes one, reaches the flow as
+ * its variable `code`.
+ */
+export const TriggerSchema = z.object({
+  /** i18n key of the words, e.g. `status.triggers` holding "estado" in es.json and "status" in en.json */
+  words: z.string().min(1),
+  /** `none`: the word alone; `optional`: alone, or followed by a code; `required`: only followed by a code */
+  code: z.enum(['none', 'optional', 'required']).default('none'),
+  /** "estado 123": one piece with a digit after the word, not shaped like a code, reaches the flow as `malformed` */
+  malformed: z.boolean().optional(),
+  /** a tracking code sent alone ("K7QM3-XHA2P") opens this flow with it (at most one flow says so) */
+  bareCode: z.boolean().optional(),
+  /**
+   * the word alone inside a conversation the contact started (not the menu, nor a flow sent to them)
+   * cancels that conversation instead: mid-complaint "salir" has always meant "stop this"
+   */
+  cancelsOwnFlow: z.boolean().optional(),
+})
+export type Trigger = z.infer<typeof TriggerSchema>
+
+export const FlowRoleSchema = z.enum(['menu', 'language'])
+export type FlowRole = z.infer<typeof FlowRoleSchema>
+
+/**
  * A flow. Every `next` names a node of the same flow, or `@otherFlow` to start that flow (with
  * fresh variables) at its `start` node.
  */
@@ -159,6 +173,10 @@ export const FlowSchema = z.object({
    * "salir" means leaving what sent it; in any other flow "salir" cancels
    */
   optOut: z.boolean().optional(),
+  /** the words that open this flow from anywhere ("estado", "vincular K7QM3-XHA2P") */
+  triggers: TriggerSchema.optional(),
+  /** a part the engine itself needs: where an idle contact starts (`menu`), where `idioma` leads (`language`) */
+  role: FlowRoleSchema.optional(),
 })
 export type Flow = z.infer<typeof FlowSchema>
 
@@ -166,8 +184,9 @@ export type Flow = z.infer<typeof FlowSchema>
 
 export type LocalizedText = Record<string, string>
 export type Catalog = {
-  sectors: readonly { code: string; label: LocalizedText }[]
-  categories: readonly { sector: string; code: string; label: LocalizedText }[]
+  /** `emoji`: shown before the label and answerable alone */
+  sectors: readonly { code: string; label: LocalizedText; emoji?: string }[]
+  categories: readonly { sector: string; code: string; label: LocalizedText; emoji?: string }[]
   departments: readonly { code: string; name: string }[]
   municipalities: readonly { code: string; name: string; departmentCode: string }[]
   /** lower-case, accent-free names people type, e.g. "xela" -> 0901 */
@@ -253,10 +272,12 @@ export type EngineContext = {
   now: Date
   t: Translate
   catalog: Catalog
-  /** every flow by id; `menu` is the flow an idle contact starts in */
+  /** every flow by id; the one whose role is `menu` is where an idle contact starts */
   flows: Readonly<Record<string, Flow>>
-  /** locales a citizen can switch to with `idioma` */
+  /** locales a citizen can switch to with `idioma`, in the order the language question lists them */
   locales: readonly string[]
+  /** the command, trigger and yes/no words of those locales, read once at start-up (buildVocabulary) */
+  vocabulary: Vocabulary
   /** a session idle longer than this (minutes) is expired and the citizen told where they were */
   sessionTtlMinutes: number
   /**

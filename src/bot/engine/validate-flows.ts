@@ -24,8 +24,41 @@ export function validateFlows(input: Readonly<Record<string, unknown>> | readonl
   }
   const ids = new Set(flows.map((flow) => flow.id))
   for (const flow of flows) problems.push(...flowProblems(flow, ids))
+  problems.push(...roleProblems(flows))
   if (problems.length > 0) throw new Error(`invalid flows:\n- ${problems.join('\n- ')}`)
   return Object.fromEntries(flows.map((flow) => [flow.id, flow]))
+}
+
+/**
+ * Checks that every effect a flow names has a handler: a flow asking for an effect nobody performs
+ * would leave a citizen waiting, so start-up stops instead, naming the flow and the node.
+ */
+export function validateEffects(flows: Readonly<Record<string, Flow>>, handled: Iterable<string>): void {
+  const known = new Set(handled)
+  const problems = Object.values(flows).flatMap((flow) =>
+    Object.entries(flow.nodes).flatMap(([nodeId, node]) =>
+      node.kind === 'effect' && !known.has(node.effect) ? [`flow "${flow.id}" node "${nodeId}": no handler for effect "${node.effect}"`] : [],
+    ),
+  )
+  if (problems.length > 0) throw new Error(`invalid flows:\n- ${problems.join('\n- ')}\n(effects with a handler: ${[...known].sort().join(', ')})`)
+}
+
+/** One flow per role, one flow for a code sent alone, and trigger options only where a code is taken. */
+function roleProblems(flows: readonly Flow[]): string[] {
+  const problems: string[] = []
+  for (const role of new Set(flows.flatMap((flow) => (flow.role === undefined ? [] : [flow.role])))) {
+    const holders = flows.filter((flow) => flow.role === role).map((flow) => `"${flow.id}"`)
+    if (holders.length > 1) problems.push(`flows ${holders.join(', ')} all have the role "${role}"`)
+  }
+  const bare = flows.filter((flow) => flow.triggers?.bareCode === true).map((flow) => `"${flow.id}"`)
+  if (bare.length > 1) problems.push(`flows ${bare.join(', ')} all take a code sent alone (bareCode)`)
+  for (const flow of flows) {
+    const trigger = flow.triggers
+    if (trigger?.code === 'none' && (trigger.malformed === true || trigger.bareCode === true)) {
+      problems.push(`flow "${flow.id}": its trigger takes no code, so malformed and bareCode mean nothing`)
+    }
+  }
+  return problems
 }
 
 function flowProblems(flow: Flow, flowIds: ReadonlySet<string>): string[] {
