@@ -1,8 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { asc, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Channel, DeliveryResult } from '../../src/bot/channel.js'
 import type { Reply } from '../../src/bot/engine/types.js'
-import { backoffMs, createOutboxWorker } from '../../src/bot/outbox.js'
+import { backoffMs, createOutboxWorker, enqueue as queueMessages, releaseHeld } from '../../src/bot/outbox.js'
 import type { Database } from '../../src/db/client.js'
 import { outbox } from '../../src/db/schema/index.js'
 import { databaseKinds, freshDatabase } from '../support/database.js'
@@ -129,6 +131,55 @@ describe.each(databaseKinds)('outbox worker on %s', (kind) => {
     const worker = createOutboxWorker({ db: database.db, channels: new Map([['telegram', channel]]), logger: silentLogger, pollMs: 10, now, sleep })
     await worker.runOnce()
     expect(waits).toEqual([500, 500, 500])
+  })
+
+  it('holds a message the platform takes only after the contact writes, holds the later ones beside it, and sends all in order once released', async () => {
+    const { channel, sent, script } = recordingChannel()
+    script.push({ ok: false, held: true, reason: 'outside 24h window, waiting for the citizen' })
+    await enqueue('chat-1', 'aviso')
+    await enqueue('chat-1', 'otro aviso')
+    await enqueue('chat-2', 'a tiempo')
+    const worker = createOutboxWorker({ db: database.db, channels: new Map([['telegram', channel]]), logger: silentLogger, pollMs: 10, now })
+    expect(await worker.runOnce()).toBe(1)
+    const held = await database.db.select().from(outbox).where(eq(outbox.address, 'chat-1')).orderBy(asc(outbox.id))
+    expect(held.map((row) => [row.status, row.lastError, row.body])).toEqual([
+      ['held', 'outside 24h window, waiting for the citizen', { text: 'aviso' }],
+      ['held', 'outside 24h window, waiting for the citizen', { text: 'otro aviso' }],
+    ])
+    // held is not due: no poll sends it, however late
+    clock += 24 * 3_600_000
+    expect(await worker.runOnce()).toBe(0)
+
+    expect(await releaseHeld(database.db, 'telegram', 'chat-1', now())).toBe(2)
+    await enqueue('chat-1', 'respuesta a lo que escribió')
+    expect(await worker.runOnce()).toBe(3)
+    expect(sent.filter((s) => s.address === 'chat-1').map((s) => s.text)).toEqual(['aviso', 'otro aviso', 'respuesta a lo que escribió'])
+  })
+
+  it('gives each adapter the language kept on the row', async () => {
+    const locales: (string | undefined)[] = []
+    const channel: Channel = { kind: 'telegram', ratePerSecond: 1000, inlineReplies: false, send: async (_address, _reply, context) => (locales.push(context?.locale), { ok: true }) }
+    await queueMessages(database.db, [
+      { channel: 'telegram', address: 'chat-en', locale: 'en', reply: { text: 'hello' }, kind: 'notice', notBefore: now() },
+      { channel: 'telegram', address: 'chat-es', locale: 'es', reply: { text: 'hola' }, kind: 'alert', notBefore: now() },
+    ])
+    const worker = createOutboxWorker({ db: database.db, channels: new Map([['telegram', channel]]), logger: silentLogger, pollMs: 10, now })
+    expect(await worker.runOnce()).toBe(2)
+    expect(locales.sort()).toEqual(['en', 'es'])
+    const rows = await database.db.select({ kind: outbox.kind, locale: outbox.locale }).from(outbox).orderBy(asc(outbox.id))
+    expect(rows).toEqual([
+      { kind: 'notice', locale: 'en' },
+      { kind: 'alert', locale: 'es' },
+    ])
+  })
+})
+
+describe('writers of the outbox', () => {
+  it('are only src/bot/outbox.ts: every producer queues through enqueue', () => {
+    const writers = readdirSync('src', { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts') && file !== join('bot', 'outbox.ts'))
+      .filter((file) => /\binsert\(\s*outbox\b|insert\s+into\s+"?outbox"?[\s(]/i.test(readFileSync(join('src', file), 'utf8')))
+    expect(writers).toEqual([])
   })
 })
 
