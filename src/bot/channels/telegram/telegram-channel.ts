@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { autoRetry } from '@grammyjs/auto-retry'
-import { run, type RunnerHandle, sequentialize } from '@grammyjs/runner'
+import { type RunnerHandle, sequentialize } from '@grammyjs/runner'
 import { Bot, GrammyError, HttpError, type Transformer } from 'grammy'
 import type { Db } from '../../../db/client.js'
 import { createTranslate, defaultLocale } from '../../../i18n/index.js'
@@ -8,6 +8,7 @@ import type { Logger } from '../../../log.js'
 import { type AudioPrompts, noAudioPrompts } from '../../audio-prompts.js'
 import type { Channel, DeliveryResult, InboundHandler } from '../../channel.js'
 import { botCommands, COMMAND_LOCALES } from './bot-commands.js'
+import { startLongPolling } from './long-polling.js'
 import { createRateLimiter, type RateLimiterOptions } from './rate-limiter.js'
 import { renderReply } from './render-reply.js'
 import { createRecordingSender } from './send-recording.js'
@@ -119,8 +120,8 @@ export function createTelegramChannel(options: TelegramChannelOptions): Channel 
       }
       await bot.api.deleteWebhook(undefined, signal)
       given?.throwIfAborted()
-      // silent: the runner would print its fetch errors, whose URL carries the token
-      runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES }, silent: true } })
+      // an update is confirmed to Telegram only once handled: a crash loses none (long-polling.ts)
+      runner = startLongPolling(bot, ALLOWED_UPDATES)
       options.logger.info({ mode: 'long polling' }, 'telegram channel started')
     },
     async stop() {
