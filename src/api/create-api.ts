@@ -8,6 +8,7 @@ import { pollGroupRoutes } from './poll-group-routes.js'
 import { createPollRoutes } from './poll-routes.js'
 import { institutionRoutes } from './institution-routes.js'
 import { createOpenApiRoutes } from './openapi/openapi-routes.js'
+import { outboxRoutes } from './outbox-routes.js'
 import { ruleRoutes } from './rule-routes.js'
 import { tokenRoutes } from './token-routes.js'
 import { unitRoutes } from './unit-routes.js'
@@ -32,6 +33,7 @@ export function createApi(deps: { database: Database; now?: () => Date; statsMin
   api.route('/api/v1/rules', ruleRoutes)
   api.route('/api/v1/tokens', tokenRoutes)
   api.route('/api/v1/audit', auditRoutes)
+  api.route('/api/v1/outbox', outboxRoutes)
   api.route('/api/v1/polls', createPollRoutes({ minCell: deps.statsMinCell }))
   api.route('/api/v1/poll-groups', pollGroupRoutes)
   api.route('/api/v1', createOpenApiRoutes())

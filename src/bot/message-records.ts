@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { Tx } from '../db/client.js'
 import { inboundMessages, media, outbox, replyReplays } from '../db/schema/index.js'
 import type { HandleResult, InboundMessage } from './channel.js'
-import type { Reply, Session } from './engine/types.js'
+import type { Reply, Session, Translate } from './engine/types.js'
 import { enqueue } from './outbox.js'
 import { ReplySchema } from './reply-schema.js'
 
@@ -22,6 +22,17 @@ export async function forgottenReplies(tx: Tx, message: InboundMessage, replies:
     )
   }
   return { duplicate: false, replies }
+}
+
+/**
+ * The one answer to a contact that passed its messages-per-minute limit: asked, kindly, to wait.
+ * The message itself is not recorded, so a platform's retry after the minute is handled as new.
+ */
+export async function tellToSlowDown(tx: Tx, message: InboundMessage, locale: string, t: Translate, queue: () => void): Promise<HandleResult> {
+  queue()
+  const reply: Reply = { text: t(locale, 'flood.slowDown') }
+  await enqueue(tx, { channel: message.channel, address: message.from.channelUserId, locale, reply, kind: 'reply' })
+  return { duplicate: false, replies: [] }
 }
 
 /**

@@ -19,7 +19,8 @@ import {
   SessionSchema,
   type StepResult,
 } from './engine/types.js'
-import { dropUnexpectedMedia, forgottenReplies, repliesOf } from './message-records.js'
+import { createFloodGuard } from './channels/webchat/flood-guard.js'
+import { dropUnexpectedMedia, forgottenReplies, repliesOf, tellToSlowDown } from './message-records.js'
 import { enqueue } from './outbox.js'
 
 /** What an effect handler knows of the conversation that asked for it. */
@@ -59,6 +60,11 @@ export type RuntimeOptions = {
   intake?: InboundIntake
   /** called after a transaction that queued outbox rows committed (wakes the outbox worker) */
   onQueued?: () => void
+  /**
+   * Messages one contact of a channel answered through the outbox (not the web chat, whose route
+   * limits its own) may send per minute before the rest are dropped, the sender told once; 60.
+   */
+  perContactPerMinute?: number
 }
 
 /** 'busy': the contact is mid-conversation (try again later); 'gone': no such contact or channel. */
@@ -77,6 +83,8 @@ const ChannelKindSchema = z.enum(CHANNEL_KINDS)
 
 // An engine that asks for effect after effect without waiting for input is broken; stop it.
 const MAX_EFFECTS_PER_MESSAGE = 10
+// A person answering questions, or sending an album of photos, stays far below this.
+const DEFAULT_PER_CONTACT_PER_MINUTE = 60
 
 
 /**
@@ -90,6 +98,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   // across processes the session row lock keeps them apart.
   const queues = new Map<string, Promise<unknown>>()
   const intake = options.intake ?? createInboundIntake({ db: options.db, logger: options.logger })
+  // Shed before the queue and the database, so one sender's flood costs the others nothing.
+  const flood = createFloodGuard({ max: options.perContactPerMinute ?? DEFAULT_PER_CONTACT_PER_MINUTE, windowMs: 60_000 })
 
   /**
    * Whether the contact's conversation waits for a file now. Asked before the transaction, so a
@@ -305,8 +315,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       queueing((queue) => (tx ?? options.db).transaction((inner) => startFlowIn(inner, contactId, flowId, vars, queue)), tx),
     handle(message) {
       const key = `${message.channel}\u0000${message.from.channelUserId}`
+      const verdict = options.inlineChannels.has(message.channel) ? 'ok' : flood.hit(key, now().getTime())
+      // past the limit the message is dropped; the first one dropped tells the sender, after the replies before it
+      if (verdict === 'again') return Promise.resolve({ duplicate: false, replies: [] })
       const previous = queues.get(key) ?? Promise.resolve()
       const current = previous.catch(() => undefined).then(async () => {
+        if (verdict === 'first') {
+          options.logger.warn({ channel: message.channel }, 'a contact is sending too fast; messages dropped for a minute')
+          return queueing((queue) => options.db.transaction((tx) => tellToSlowDown(tx, message, pickLocale(message.from.locale, options), options.engine.t, queue)))
+        }
         const readiedMessage = await readied(message)
         return queueing((queue) => handleNow(readiedMessage, queue))
       })

@@ -2,7 +2,8 @@ import { and, desc, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Channel, ChannelKind } from '../../src/bot/channel.js'
 import type { Database } from '../../src/db/client.js'
-import { inboundMessages, media } from '../../src/db/schema/index.js'
+import { cases, inboundMessages, media } from '../../src/db/schema/index.js'
+import { TRACKING_CODE } from '../support/app.js'
 import { databaseKinds, freshDatabase } from '../support/database.js'
 import { metadataOf, phonePhoto } from '../support/photo.js'
 
@@ -21,8 +22,8 @@ export type ContractCitizen = {
   attach: (file: Buffer, mimeType: string) => Promise<string>
   /** sends a file over CONTRACT_MEDIA_LIMIT, announced by the platform or not */
   attachTooLarge: () => Promise<string>
-  /** delivers the last payload again, as the platform does when it retries */
-  repeatLast: () => Promise<void>
+  /** delivers the last payload again, as the platform does when it retries; what came back (nothing new, except inline) */
+  repeatLast: () => Promise<string>
   /** the channel's id of the last message delivered (the dedupe key) */
   lastExternalId: () => string
 }
@@ -143,6 +144,20 @@ export function runChannelContract(adapter: ChannelUnderTest): void {
       expect(harness.downloads()).toBe(downloads)
       // the conversation goes on from where the first delivery left it
       expect(await citizen.press(/confidencial/i)).toMatch(/avisos|Revisemos/)
+    })
+
+    it('files one case when the confirmation is delivered twice, and answers it once (an inline channel repeats the same answer)', async () => {
+      const citizen = harness.citizen(8)
+      await atEvidence(citizen)
+      await citizen.say('no')
+      let confirmation = await citizen.press(/confidencial/i)
+      for (let i = 0; i < 3 && !TRACKING_CODE.test(confirmation); i++) confirmation = await citizen.say('sí')
+      expect(confirmation).toMatch(TRACKING_CODE)
+      const filed = (await database.db.select({ id: cases.id }).from(cases)).length
+      const repeated = await citizen.repeatLast()
+      expect(await inboundRows(citizen.lastExternalId())).toBe(1)
+      expect((await database.db.select({ id: cases.id }).from(cases)).length).toBe(filed)
+      expect(repeated).toBe(adapter.kind === 'webchat' ? confirmation : '')
     })
 
     it('reports a send the platform refuses as a failed delivery instead of throwing', async () => {

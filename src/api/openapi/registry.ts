@@ -2,6 +2,7 @@ import { auditOperations } from '../audit-routes.js'
 import { caseOperations } from '../case-routes.js'
 import { evidenceOperations } from '../evidence-routes.js'
 import { institutionOperations } from '../institution-routes.js'
+import { outboxOperations } from '../outbox-routes.js'
 import { pollGroupOperations } from '../poll-group-routes.js'
 import { pollOperations } from '../poll-routes.js'
 import { ruleOperations } from '../rule-routes.js'
@@ -39,6 +40,7 @@ export const allOperations: readonly Operation[] = [
   ...ruleOperations,
   ...tokenOperations,
   ...auditOperations,
+  ...outboxOperations,
   ...staffOperations,
   ...statsOperations,
   ...pollOperations,

@@ -92,9 +92,7 @@ runChannelContract({
           return send({ document: { file_id: fileId, file_unique_id: `doc${fileCounter}`, mime_type: mimeType, file_size: file.length } })
         },
         attachTooLarge: () => photo(Buffer.alloc(CONTRACT_MEDIA_LIMIT + 1, 1)),
-        repeatLast: async () => {
-          await deliver(last)
-        },
+        repeatLast: () => deliver(last),
         lastExternalId: () => `${FAKE_BOT.id}:${String(last['update_id'])}`,
       }
     }

@@ -43,9 +43,7 @@ runChannelContract({
         share: (latitude, longitude) => send({ location: { latitude, longitude } }),
         attach,
         attachTooLarge: () => attach(Buffer.alloc(CONTRACT_MEDIA_LIMIT + 1, 1), 'application/pdf'),
-        repeatLast: async () => {
-          await post(lastBody)
-        },
+        repeatLast: () => post(lastBody),
         // the server keeps the message id only as a keyed hash
         lastExternalId: () => keys.message(conversationId, String(lastBody['messageId'])),
       }

@@ -74,8 +74,9 @@ runChannelContract({
         repeatLast: async () => {
           // a repeat gets no answer: the menu to answer is still the one before it
           const menu = lastText
-          if (lastMessage) await deliver(lastMessage)
+          const repeated = lastMessage ? await deliver(lastMessage) : ''
           lastText = menu
+          return repeated
         },
         lastExternalId: () => lastMessage?.key.id ?? '',
       }

@@ -81,9 +81,7 @@ runChannelContract({
         share: (latitude, longitude) => send({ type: 'location', location: { latitude, longitude } }),
         attach,
         attachTooLarge: () => attach(Buffer.alloc(CONTRACT_MEDIA_LIMIT + 1, 1), 'application/pdf'),
-        repeatLast: async () => {
-          await post(lastBody)
-        },
+        repeatLast: () => post(lastBody),
         lastExternalId: () => lastId,
       }
     }
