@@ -70,11 +70,11 @@ export async function renderCasePage(c: Context<OfficeEnv>, data: CasePageData):
   const comments = kase.events.filter((event) => event.type === 'comment' && event.note !== null)
   const history = kase.events.filter((event) => event.type !== 'comment')
 
-  const statusForm = (to: CaseStatus, label: OfficeText, noteLabel?: OfficeText, required = false) =>
+  const statusForm = (to: CaseStatus, label: OfficeText, noteLabel?: OfficeText, required = false, secondary = false) =>
     allowed(to)
       ? html`<form method="post" action="${action}/estado" class="action">${csrfField(c)}<input type="hidden" name="to" value="${to}"><input type="hidden" name="public" value="1">
 ${noteLabel ? html`<label for="note-${to}">${t(noteLabel)}</label><textarea id="note-${to}" name="note" rows="2" maxlength="2000"${required ? html` required` : ''}></textarea>` : ''}
-<button type="submit">${t(label)}</button></form>`
+<button type="submit"${secondary ? html` class="secondary"` : ''}>${t(label)}</button></form>`
       : ''
 
   const body = html`<p><a href="/oficina">← ${t('back')}</a></p>
@@ -98,9 +98,9 @@ ${kase.evidence.length === 0 ? html`<p>${t('noEvidence')}</p>` : html`<ul class=
 ${data.contact ? html`<section aria-labelledby="contact-title" class="contact"><h2 id="contact-title">${t('contact')}</h2>${data.contact === 'chatOnly' ? html`<p>${t('contactChatOnly')}</p>` : html`<p>${t('contactOffer')} <a href="${action}/contacto">${t('contactShow')}</a></p>`}</section>` : ''}
 <section aria-labelledby="actions-title" class="actions"><h2 id="actions-title">${t('actions')}</h2>
 ${statusForm('acknowledged', 'acknowledge')}
-${statusForm('in_progress', 'inProgress')}
+${statusForm('in_progress', 'inProgress', undefined, false, true)}
 ${statusForm('resolved', 'resolve', 'resolveNote')}
-${statusForm('rejected', 'reject', 'rejectReason', true)}
+${statusForm('rejected', 'reject', 'rejectReason', true, true)}
 ${statusForm('reopened', 'reopen')}
 <form method="post" action="${action}/nota" class="action">${csrfField(c)}
 <label for="comment-note">${t('commentNote')}</label><textarea id="comment-note" name="note" rows="2" maxlength="2000" required></textarea>
@@ -115,7 +115,7 @@ ${data.units.length === 0 ? html`<p class="hint">${t('reassign')}: ${t('noOtherU
 <label for="unit">${t('reassignUnit')}</label><select id="unit" name="unitId" required>${data.units.map((unit) => html`<option value="${unit.id}">${unit.name}</option>`)}</select>
 <label for="reassign-note">${t('reassignNote')}</label><textarea id="reassign-note" name="note" rows="2" maxlength="2000" required></textarea>
 <label class="check"><input type="checkbox" name="public" value="1"> ${t('reassignPublic')}</label>
-<button type="submit">${t('reassign')}</button></form>`}
+<button type="submit" class="secondary">${t('reassign')}</button></form>`}
 </section>
 ${noteList(c, comments.filter((event) => event.public), t('publicNotes'), 'public-notes')}
 ${noteList(c, comments.filter((event) => !event.public), t('internalNotes'), 'internal-notes')}

@@ -100,11 +100,16 @@ export function requireOfficeUser(times: SessionTimes = {}) {
   })
 }
 
-/** False when the browser says the form came from another site (Origin or Sec-Fetch-Site). */
+/**
+ * False when the browser says the form came from another site (Sec-Fetch-Site, or an Origin naming
+ * another host). Our pages send no Referer, so Chromium sends `Origin: null` with their own forms:
+ * that, or no Origin at all, leaves the decision to the form's token.
+ */
 export function sameOrigin(c: Context): boolean {
-  if (c.req.header('sec-fetch-site') === 'cross-site') return false
+  const site = c.req.header('sec-fetch-site')
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false
   const origin = c.req.header('origin')
-  if (origin === undefined || origin === 'null') return origin === undefined
+  if (origin === undefined || origin === 'null') return true
   // behind a proxy that rewrites Host, the name the browser used is in X-Forwarded-Host
   const hosts = [c.req.header('host') ?? new URL(c.req.url).host, c.req.header('x-forwarded-host')?.split(',')[0]?.trim()]
   try {

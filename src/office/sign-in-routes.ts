@@ -50,7 +50,7 @@ function signInPage(c: Context<OfficeEnv>, outcome: Outcome, code = ''): string 
     body: html`<h1>${t('signInTitle')}</h1>
 ${message}
 <section class="card" aria-labelledby="by-code">
-  <h2 id="by-code">${t('signInCode')}</h2>
+  <h2 id="by-code">${t('signInByCode')}</h2>
   <p id="code-help">${t('signInCodeHelp')}</p>
   <form method="post" action="/oficina/entrar">
     <input type="hidden" name="_form" value="${nonce}">
@@ -60,7 +60,7 @@ ${message}
   </form>
 </section>
 <section class="card" aria-labelledby="by-token">
-  <h2 id="by-token">${t('signInToken')}</h2>
+  <h2 id="by-token">${t('signInByToken')}</h2>
   <p id="token-help">${t('signInTokenHelp')}</p>
   <form method="post" action="/oficina/entrar">
     <input type="hidden" name="_form" value="${nonce}">
