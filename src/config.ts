@@ -106,7 +106,7 @@ function withKnownLocale(config: Config): Config {
   try {
     codes = localeCodesIn(dirs)
   } catch (error) {
-    throw new ConfigError(`invalid configuration: LOCALES_DIR=${JSON.stringify(config.LOCALES_DIR ?? '')}: ${error instanceof Error ? error.message : String(error)}`)
+    throw new ConfigError(`invalid configuration: LOCALES_DIR=${JSON.stringify(config.LOCALES_DIR ?? '')}: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
   }
   if (!codes.includes(config.DEFAULT_LOCALE)) {
     throw new ConfigError(`invalid configuration: DEFAULT_LOCALE=${JSON.stringify(config.DEFAULT_LOCALE)}: no locale file of that code (there are ${codes.join(', ')})`)

@@ -27,7 +27,8 @@ export type Locales = {
   completeness: (code: string) => Completeness
   /**
    * The locales a citizen is offered: those at least `minPercent` complete, and always the
-   * default; the default first, then the others by their own name.
+   * default. The default comes first, then Spanish (complete by definition: every other locale
+   * falls back to it), then the others by their own name.
    */
   offered: (options: { minPercent: number; defaultLocale: string }) => string[]
   /** reads a folder of locale files into these locales (a file for a known code extends it) */
@@ -69,7 +70,7 @@ export function loadLocales(dirs: readonly string[] = [BUILT_IN_LOCALES_DIR]): L
       const nameOf = (code: string) => textAt(trees.get(code), 'language.name') ?? code
       const others = codes()
         .filter((code) => code !== first && completenessOf(code).percent >= minPercent)
-        .sort((a, b) => nameOf(a).localeCompare(nameOf(b), defaultLocale, { sensitivity: 'base' }))
+        .sort((a, b) => Number(b === defaultLocale) - Number(a === defaultLocale) || nameOf(a).localeCompare(nameOf(b), defaultLocale, { sensitivity: 'base' }))
       return [first, ...others]
     },
     addFolder,

@@ -28,7 +28,7 @@ export function readLocaleFolder(dir: string): Map<string, LocaleTree> {
   try {
     names = readdirSync(dir).filter((name) => name.endsWith('.json')).sort()
   } catch (error) {
-    throw new Error(`cannot read the locale folder ${dir}: ${error instanceof Error ? error.message : String(error)}`)
+    throw new Error(`cannot read the locale folder ${dir}: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
   }
   for (const name of names) {
     const code = name.slice(0, -'.json'.length)

@@ -42,7 +42,8 @@ export async function contactSummary(db: DbOrTx, contactId: string, locale: stri
   return {
     found: true,
     channel: contact.channel,
-    language: translate(locale, `language.option.${contact.locale}`),
+    // each language named in itself, from its own locale file (an operator's language too)
+    language: translate(contact.locale, 'language.name'),
     firstSeen: guatemalaDate(contact.createdAt),
     lastSeen: guatemalaDate(contact.lastSeenAt),
     cases: list(ownCases.map((kase) => `${kase.code} (${translate(locale, `caseStatus.${kase.status}`)})`)),
