@@ -13,6 +13,8 @@ import type { Logger } from './log.js'
 import { createObservatoryRoutes } from './observatory/observatory-routes.js'
 import { createOpen311Routes } from './open311/open311-routes.js'
 import { createOfficeRoutes } from './office/office-routes.js'
+import type { Metrics } from './metrics/metrics.js'
+import { createMetricsRoutes } from './metrics/metrics-routes.js'
 
 export type AppDeps = {
   database: Database
@@ -31,6 +33,8 @@ export type AppDeps = {
   webchat: Omit<WebchatRoutesOptions, 'db' | 'handle' | 'now' | 'maxMediaBytes'>
   /** the back office: believe X-Forwarded-Proto and -For (OFFICE_TRUST_PROXY) */
   office?: { trustProxy?: boolean }
+  /** `/metrics` for Prometheus, for the METRICS_TOKEN or an admin token; not mounted without */
+  metrics?: { metrics: Metrics; token?: string }
 }
 
 const DEFAULT_MAX_MEDIA_BYTES = 10 * MIB
@@ -58,6 +62,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', createWebchatRoutes({ ...deps.webchat, db: deps.database.db, handle: deps.handle, now: deps.now, maxMediaBytes: deps.maxMediaBytes }))
   for (const channel of deps.channels ?? []) if (channel.routes) app.route('/', channel.routes)
   app.route('/', createHealthRoutes({ database: deps.database, channels: deps.channelStates }))
+  if (deps.metrics) app.route('/', createMetricsRoutes({ db: deps.database.db, ...deps.metrics }))
   app.route('/', createApi({ database: deps.database, now: deps.now, statsMinCell: deps.statsMinCell }))
   app.route('/open311/v2', createOpen311Routes({ db: deps.database.db, now: deps.now }))
   app.route('/', createObservatoryRoutes())

@@ -7,6 +7,7 @@ import { createInboundIntake } from './bot/channels/inbound-intake.js'
 import { loadAudioPrompts, noAudioPrompts } from './bot/audio-prompts.js'
 import { createOutboxWorker, type OutboxWorker } from './bot/outbox.js'
 import { createRuntime, type Runtime } from './bot/runtime.js'
+import { createMetrics } from './metrics/metrics.js'
 import type { Config } from './config.js'
 import { loadCatalog } from './db/catalog.js'
 import type { Database } from './db/client.js'
@@ -54,7 +55,7 @@ type ComposeOptions = {
   config: Pick<Config, 'SEED_FILE' | 'SESSION_TTL_MINUTES' | 'DEFAULT_LOCALE' | 'OUTBOX_POLL_MS' | 'RETENTION_DAYS'> &
     ChannelConfig &
     CaseJobsConfig &
-    Partial<Pick<Config, 'STATS_MIN_CELL' | 'OVERSIGHT_UNIT_CODE' | 'AUDIO_PROMPTS_DIR' | PrivacySetting | 'LOCALES_DIR' | 'LOCALE_MIN_COMPLETENESS'>>
+    Partial<Pick<Config, 'METRICS_TOKEN' | 'STATS_MIN_CELL' | 'OVERSIGHT_UNIT_CODE' | 'AUDIO_PROMPTS_DIR' | PrivacySetting | 'LOCALES_DIR' | 'LOCALE_MIN_COMPLETENESS'>>
   logger: Logger
   now?: () => Date
 }
@@ -105,9 +106,12 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
     resolveFlows: resolvePollFlows,
     intake: createInboundIntake({ db: database.db, logger, maxMediaBytes: config.MEDIA_MAX_BYTES }),
   })
-  const outbox = createOutboxWorker({ db: database.db, channels, logger, pollMs: config.OUTBOX_POLL_MS, now })
+  // Counted where every channel hands over its messages: the runtime's handle, wrapped once.
+  const metrics = createMetrics({ db: database.db, inlineChannels: new Set([...channels.values()].filter((c) => c.inlineReplies).map((c) => c.kind)), now })
+  const counted: Runtime = { ...runtime, handle: metrics.instrument(runtime.handle) }
+  const outbox = createOutboxWorker({ db: database.db, channels, logger, pollMs: config.OUTBOX_POLL_MS, now, onDelivery: metrics.onDelivery })
   wakeOutbox = outbox.wake
-  const app = createApp({ database, handle: runtime.handle, logger, now, channels: channels.values(), channelStates, statsMinCell: config.STATS_MIN_CELL, maxMediaBytes: config.MEDIA_MAX_BYTES,
+  const app = createApp({ database, handle: counted.handle, metrics: { metrics, token: config.METRICS_TOKEN }, logger, now, channels: channels.values(), channelStates, statsMinCell: config.STATS_MIN_CELL, maxMediaBytes: config.MEDIA_MAX_BYTES,
     webchat: { keys: webchatKeys, kiosk: config.WEBCHAT_KIOSK, kioskIdleMinutes: config.WEBCHAT_KIOSK_IDLE_MINUTES, audio },
   })
   // Scheduled work (SLA escalation, digests, poll opening and closing); each runs once across instances.
@@ -119,5 +123,5 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
     createPublicationJob(config.STATS_MIN_CELL ?? DEFAULT_MIN_CELL),
   ]
   const scheduler = createScheduler({ db: database.db, jobs, logger, now })
-  return { app, runtime, channels, channelStates, outbox, scheduler }
+  return { app, runtime: counted, channels, channelStates, outbox, scheduler }
 }

@@ -20,6 +20,8 @@ export const ConfigSchema = z.object({
   /** the seed of institutions, units and routing rules loaded on start */
   SEED_FILE: z.string().min(1).default('./seed/directory.json'),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(1000),
+  /** a bearer secret for Prometheus to read /metrics (an admin token works too; without either, /metrics refuses) */
+  METRICS_TOKEN: z.string().min(24, 'at least 24 characters: it guards the metrics').optional(),
   /** the language of a contact whose own is not offered; must name a locale file (built in or in LOCALES_DIR) */
   DEFAULT_LOCALE: LocaleCodeSchema.default('es'),
   /** a folder of the operator's locale files (`quc.json`, `kek.json` …), added to the built-in Spanish and English */
