@@ -85,7 +85,7 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
   const locales = sharedLocales()
   if (config.LOCALES_DIR !== undefined) locales.addFolder(config.LOCALES_DIR)
   const offered = locales.offered({ minPercent: config.LOCALE_MIN_COMPLETENESS ?? 100, defaultLocale: config.DEFAULT_LOCALE })
-  const handlers = createEffectHandlers({ oversightUnitCode: config.OVERSIGHT_UNIT_CODE, lookupsPerHour: config.STATUS_LOOKUPS_PER_HOUR })
+  const handlers = createEffectHandlers({ oversightUnitCode: config.OVERSIGHT_UNIT_CODE, lookupsPerHour: config.STATUS_LOOKUPS_PER_HOUR, officeUrl: config.OFFICE_URL })
   validateEffects(flows, Object.keys(handlers))
   const runtime = createRuntime({
     db: database.db,

@@ -5,6 +5,7 @@ import { languageFlow } from './language.js'
 import { menuFlow } from './menu.js'
 import { pollJoinFlow, pollLeaveFlow, pollResumeFlow, pollSubscribeFlow } from './poll-membership.js'
 import { staffAckFlow, staffCaseFlow, staffLinkFlow } from './staff.js'
+import { staffOfficeFlow } from './staff-office.js'
 import { statusFlow } from './status.js'
 import { forgetFlow, myDataFlow, releaseFlow } from './privacy.js'
 
@@ -22,6 +23,7 @@ export const flows: Readonly<Record<string, Flow>> = validateFlows({
   staffLink: staffLinkFlow,
   staffAck: staffAckFlow,
   staffCase: staffCaseFlow,
+  staffOffice: staffOfficeFlow,
   forget: forgetFlow,
   myData: myDataFlow,
   release: releaseFlow,

@@ -21,6 +21,7 @@ describe('validateFlows', () => {
       'staffAck',
       'staffCase',
       'staffLink',
+      'staffOffice',
       'status',
     ])
   })

@@ -19,7 +19,7 @@ describe.each(databaseKinds)('the back office pages on %s', (kind) => {
   let norOccidente: string
   let ixil: string
   let officerToken: string
-  const codes: Record<string, string> = {}
+  const codes = { old: '', named: '', confidential: '' }
 
   beforeAll(async () => {
     database = await freshDatabase(kind)
