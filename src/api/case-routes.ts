@@ -42,6 +42,8 @@ export const ListCasesQuerySchema = z.strictObject({
   /** open and past the resolution deadline */
   overdue: Flag.optional(),
   urgent: Flag.optional(),
+  /** `true`: cases whose account is a voice note to listen to ("escuchar") */
+  needsListening: Flag.optional(),
   /** `staff:<contactId>`, `token:<name>`, or `none` */
   assignee: z.string().min(1).max(200).optional(),
   /** words searched in the description and facility (the masked text, for institution tokens) */

@@ -5,6 +5,7 @@ import type { Logger } from '../log.js'
 import { z } from 'zod'
 import { CHANNEL_KINDS, type ChannelKind, type HandleResult, type InboundIntake, type InboundMessage } from './channel.js'
 import { createInboundIntake } from './channels/inbound-intake.js'
+import { acceptsMedia } from './engine/accepts-media.js'
 import { isExpired } from './engine/expiry.js'
 import { begin, newSession, recover, step } from './engine/index.js'
 import {
@@ -116,7 +117,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     if (!session.success || session.data.waiting !== 'input' || session.data.flowId === null || session.data.nodeId === null) return false
     if (isExpired(session.data, { ...options.engine, now: now() })) return false
     const node = options.engine.flows[session.data.flowId]?.nodes[session.data.nodeId]
-    return node?.kind === 'ask' && node.input.type === 'media'
+    return node?.kind === 'ask' && message.content.kind === 'media' && acceptsMedia(node.input, message.content.media)
   }
 
   /** The message with its content readied by the intake, the file fetched only when expected. */

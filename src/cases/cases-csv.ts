@@ -5,6 +5,7 @@ const COLUMNS = [
   'createdAt',
   'status',
   'urgent',
+  'needsListening',
   'sector',
   'category',
   'departmentCode',

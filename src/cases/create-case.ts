@@ -21,7 +21,10 @@ export const CaseDraftSchema = z.object({
   department: z.string().regex(/^\d{2}$/),
   municipality: z.string().regex(/^\d{4}$/),
   facility: z.string().trim().max(500).default(''),
-  description: z.string().trim().min(1).max(4000),
+  /** the citizen's account; left empty when a voice note (`descriptionVoice`) is the account */
+  description: z.string().trim().max(4000),
+  /** the id of the stored voice note that stands in for the description: it joins the evidence and staff must listen */
+  descriptionVoice: z.uuid().optional(),
   identity: z.enum(IDENTITY_MODES),
   /** ids of media rows the citizen sent (stored by the channel); they become the case's evidence */
   evidence: z.array(z.uuid()).max(10).optional(),
@@ -29,6 +32,9 @@ export const CaseDraftSchema = z.object({
   conflictOfInterest: z.boolean().optional(),
   /** false in shared-phone mode: the citizen wants no messages about the case */
   followUps: z.boolean().optional(),
+}).refine((draft) => draft.description !== '' || draft.descriptionVoice !== undefined, {
+  message: 'a description, or a voice note in its place, is required',
+  path: ['description'],
 })
 export type CaseDraft = z.infer<typeof CaseDraftSchema>
 
@@ -60,6 +66,13 @@ export type CreatedCase = {
 const LIFE_AT_RISK = 'life_at_risk'
 const URGENT_MAX_HOURS = 24
 const CODE_ATTEMPTS = 5
+/** what staff read where the account is a recording: the file is in the evidence, and the case is marked */
+export const VOICE_DESCRIPTION = '🎤 Relato en nota de voz: escúchela en la evidencia del caso.'
+
+/** The account is the voice note alone (words typed beside it, were there any, would be kept instead). */
+function voiceOnly(draft: CaseDraft): boolean {
+  return draft.descriptionVoice !== undefined && draft.description === ''
+}
 
 async function checkDraft(tx: Tx, draft: CaseDraft): Promise<void> {
   const [municipality] = await tx.select().from(municipalities).where(eq(municipalities.code, draft.municipality))
@@ -114,7 +127,8 @@ export async function createCase(tx: Tx, draft: CaseDraft, ctx: CreateCaseContex
     municipalityCode: draft.municipality,
     // an anonymous case keeps no personal data at all, not even in the citizen's own words
     facility: anonymous ? redactPiiAndNames(draft.facility) : draft.facility,
-    description: anonymous ? redactPiiAndNames(draft.description) : draft.description,
+    description: voiceOnly(draft) ? VOICE_DESCRIPTION : anonymous ? redactPiiAndNames(draft.description) : draft.description,
+    needsListening: draft.descriptionVoice !== undefined,
     identityMode: draft.identity,
     contactId: anonymous ? null : ctx.contactId,
     pseudonym: draft.identity === 'confidential' ? newPseudonym() : null,
@@ -163,9 +177,11 @@ export async function createCase(tx: Tx, draft: CaseDraft, ctx: CreateCaseContex
         ]
       : []),
   ], { kind: 'created', caseId: created.id, urgent, routedUnitId: escalateTo ? routedTo.id : null })
-  if (draft.evidence && draft.evidence.length > 0) {
+  // the voice note that is the account goes with the case like any other file
+  const files = [...(draft.descriptionVoice ? [draft.descriptionVoice] : []), ...(draft.evidence ?? [])]
+  if (files.length > 0) {
     // only files not yet linked: a media id is never moved from one case to another
-    await tx.update(media).set({ caseId: created.id }).where(and(inArray(media.id, draft.evidence), isNull(media.caseId)))
+    await tx.update(media).set({ caseId: created.id }).where(and(inArray(media.id, files), isNull(media.caseId)))
   }
 
   return { code: created.code, institution: responsibleName(finalUnit.name, finalUnit.institution) ?? finalUnit.institution, unit: finalUnit.name, dueDate: guatemalaDate(dueAt), dueTime: guatemalaDateTime(dueAt).slice(11), urgent }

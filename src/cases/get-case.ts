@@ -36,6 +36,8 @@ export type CaseDetail = {
   pseudonym: string | null
   status: CaseStatus
   urgent: boolean
+  /** the account is a voice note in the evidence: someone must listen to it ("escuchar") */
+  needsListening: boolean
   unit: { code: string; name: string } | null
   institution: { code: string; name: string } | null
   /** who of the unit works the case: `staff:<contactId>` or `token:<name>`, null when nobody */
@@ -85,6 +87,7 @@ export async function getCase(db: DbOrTx, input: string, options: GetCaseOptions
       pseudonym: cases.pseudonym,
       status: cases.status,
       urgent: cases.urgent,
+      needsListening: cases.needsListening,
       unitCode: units.code,
       unitName: units.name,
       institutionCode: institutions.code,
@@ -136,6 +139,7 @@ export async function getCase(db: DbOrTx, input: string, options: GetCaseOptions
     pseudonym: row.pseudonym,
     status: row.status,
     urgent: row.urgent,
+    needsListening: row.needsListening,
     assignee: row.assignee,
     dueAt: row.dueAt,
     responseDueAt: row.responseDueAt,

@@ -21,6 +21,8 @@ export type ListCasesOptions = {
   /** true: open with the resolution deadline passed at `now`; false: the others */
   overdue?: boolean
   urgent?: boolean
+  /** true: cases whose account is a voice note staff must listen to ("escuchar") */
+  needsListening?: boolean
   /** `staff:<contactId>` or `token:<name>`, as stored; `none` for cases nobody was assigned */
   assignee?: string
   /** words searched in the description and the facility */
@@ -55,6 +57,8 @@ export type CaseSummary = {
   municipality: string
   status: CaseStatus
   urgent: boolean
+  /** the account is a voice note in the evidence: someone must listen to it */
+  needsListening: boolean
   unit: string | null
   institution: string | null
   assignee: string | null
@@ -118,6 +122,7 @@ function conditionsOf(options: ListCasesOptions): SQL[] {
   if (options.from) conditions.push(gte(cases.createdAt, guatemalaDayStart(options.from)))
   if (options.to) conditions.push(lt(cases.createdAt, guatemalaDayStart(options.to, 1)))
   if (options.urgent !== undefined) conditions.push(eq(cases.urgent, options.urgent))
+  if (options.needsListening !== undefined) conditions.push(eq(cases.needsListening, options.needsListening))
   if (options.assignee === 'none') conditions.push(sql`${cases.assignee} is null`)
   else if (options.assignee) conditions.push(eq(cases.assignee, options.assignee))
   if (options.overdue !== undefined) {
@@ -152,6 +157,7 @@ function selectRows(db: DbOrTx, conditions: SQL[], limit: number) {
       municipality: municipalities.name,
       status: cases.status,
       urgent: cases.urgent,
+      needsListening: cases.needsListening,
       unit: units.name,
       institution: institutions.name,
       assignee: cases.assignee,

@@ -94,13 +94,21 @@ export const complaintFlow = {
       input: { type: 'yesno' },
       next: 'description',
     },
+    // a voice note may be the whole account (a citizen who writes little): staff are asked to listen
     description: {
       kind: 'ask',
       var: 'description',
       prompt: 'complaint.description.prompt',
-      input: { type: 'text', min: 10, max: 2000 },
-      next: 'afterDescription',
+      input: { type: 'text', min: 10, max: 2000, voice: true },
+      next: 'descriptionCheck',
     },
+    descriptionCheck: {
+      kind: 'branch',
+      cases: [{ when: { var: 'description.media', present: true }, next: 'voiceReceived' }],
+      default: 'afterDescription',
+    },
+    // told it arrived as surely as written words would have
+    voiceReceived: { kind: 'say', text: 'complaint.description.voiceReceived', next: 'afterDescription' },
     afterDescription: { kind: 'branch', cases: [{ when: { var: 'change', in: ['description'] }, next: 'summaryCheck' }], default: 'evidence' },
     // one attachment for now: a photo, voice note, video or document, stored by the inbound intake
     evidence: {
@@ -158,9 +166,19 @@ export const complaintFlow = {
     // the review names the attached file too, so the citizen sees it goes with the complaint
     summaryCheck: {
       kind: 'branch',
-      cases: [{ when: { var: 'evidence', present: true }, next: 'summaryWithEvidence' }],
+      cases: [
+        { when: { var: 'description.media', present: true }, next: 'summaryVoiceCheck' },
+        { when: { var: 'evidence', present: true }, next: 'summaryWithEvidence' },
+      ],
       default: 'summary',
     },
+    summaryVoiceCheck: {
+      kind: 'branch',
+      cases: [{ when: { var: 'evidence', present: true }, next: 'summaryVoiceWithEvidence' }],
+      default: 'summaryVoice',
+    },
+    summaryVoice: { kind: 'say', text: 'complaint.summaryVoice', next: 'confirm' },
+    summaryVoiceWithEvidence: { kind: 'say', text: 'complaint.summaryVoiceWithEvidence', next: 'confirm' },
     summary: { kind: 'say', text: 'complaint.summary', next: 'confirm' },
     summaryWithEvidence: { kind: 'say', text: 'complaint.summaryWithEvidence', next: 'confirm' },
     confirm: { kind: 'ask', var: 'confirm', prompt: 'complaint.confirm.prompt', input: { type: 'yesno' }, next: 'decide' },
@@ -214,6 +232,8 @@ export const complaintFlow = {
         municipality: 'municipality',
         facility: 'facility',
         description: 'description',
+        // the voice note that stands in for the words, when it does
+        descriptionVoice: 'description.ref',
         identity: 'identity',
         evidence: 'evidence.ref',
         conflictOfInterest: 'conflictOfInterest',

@@ -4,7 +4,6 @@ import { pollEffectHandlers } from '../polls/poll-effects.js'
 import { caseEffectHandlers } from './case-effect-handlers.js'
 import { privacyEffectHandlers } from './privacy-effect-handlers.js'
 import { allowLookup, lookupKeys } from '../privacy/lookup-limit.js'
-import { officeEffectHandlers } from '../office/office-effect-handlers.js'
 
 const DEFAULT_LOOKUPS_PER_HOUR = 10
 
@@ -13,8 +12,6 @@ export type EffectHandlerOptions = {
   oversightUnitCode?: string
   /** STATUS_LOOKUPS_PER_HOUR: guesses at tracking codes per conversation and per client address */
   lookupsPerHour?: number
-  /** OFFICE_URL: the app's public address, for the back-office link a staff chat gets */
-  officeUrl?: string
 }
 
 /**
@@ -26,12 +23,14 @@ export function createEffectHandlers(options: EffectHandlerOptions = {}): Effect
     ...caseEffectHandlers,
     ...privacyEffectHandlers(options.lookupsPerHour ?? DEFAULT_LOOKUPS_PER_HOUR),
     ...pollEffectHandlers(),
-    ...officeEffectHandlers({ officeUrl: options.officeUrl }),
     'case.create': async (tx, effect, context) => {
       // the flow holds one attachment (or none); the draft takes a list
-      const { evidence, conflictOfInterest, followUps, ...args } = effect.args
+      const { evidence, conflictOfInterest, followUps, description, descriptionVoice, ...args } = effect.args
       const draft = CaseDraftSchema.parse({
         ...args,
+        // a voice note answered the description question: it is the account, the words are empty
+        description: typeof descriptionVoice === 'string' ? '' : description,
+        descriptionVoice: typeof descriptionVoice === 'string' ? descriptionVoice : undefined,
         evidence: typeof evidence === 'string' ? [evidence] : [],
         // questions a flow did not ask arrive as null: the defaults hold
         conflictOfInterest: conflictOfInterest ?? undefined,

@@ -77,6 +77,7 @@ describe.each(databaseKinds)('listCases on %s', (kind) => {
       municipality: 'Mixco',
       status: 'routed',
       urgent: false,
+      needsListening: false,
       unit: 'Dirección de Área de Salud Guatemala Nor Occidente',
       institution: 'Ministerio de Salud Pública y Asistencia Social',
       assignee: null,

@@ -78,6 +78,7 @@ describe('complaint flow', () => {
           municipality: '0108',
           facility: 'Centro de Salud zona 1 de Mixco',
           description: 'No había medicina para la presión y me dijeron que regresara el otro mes.',
+          descriptionVoice: null,
           identity: 'named',
           evidence: null,
           conflictOfInterest: false,

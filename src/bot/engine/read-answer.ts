@@ -1,4 +1,5 @@
 import { accepted, refused, type Answer } from './answer.js'
+import { acceptsMedia } from './accepts-media.js'
 import { bareEmoji, normalize } from './normalize.js'
 import { questionReply, type AskNode } from './question.js'
 import { readChoice } from './read-choice.js'
@@ -40,6 +41,10 @@ export function readAnswer(node: AskNode, input: MessageContent, session: Sessio
       if (input.kind === 'text' || input.kind === 'choice') return readList(node, spec, input, session, ctx)
       return problem(unexpected(input, spec))
     case 'text': {
+      // a voice note in place of the words, where the question allows it
+      if (input.kind === 'media' && acceptsMedia(spec, input.media)) {
+        return accepted({ media: input.media, ref: input.ref, mimeType: input.mimeType ?? null, size: input.size ?? null })
+      }
       if (input.kind !== 'text') return problem(unexpected(input, spec))
       const text = input.text.trim()
       const length = [...text].length

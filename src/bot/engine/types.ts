@@ -71,7 +71,16 @@ export const InputSpecSchema = z.discriminatedUnion('type', [
      */
     locate: z.object({ municipalityVar: z.string(), locatedVar: z.string() }).optional(),
   }),
-  z.object({ type: z.literal('text'), min: z.number().int().min(0).default(1), max: z.number().int().positive().default(2000) }),
+  /**
+   * words, `min` to `max` characters; with `voice`, a voice note (or recording) stands in for them
+   * (a citizen who writes little) and is stored as a media answer ({ media, ref, mimeType, size })
+   */
+  z.object({
+    type: z.literal('text'),
+    min: z.number().int().min(0).default(1),
+    max: z.number().int().positive().default(2000),
+    voice: z.boolean().optional(),
+  }),
   z.object({ type: z.literal('number'), min: z.number().optional(), max: z.number().optional() }),
   z.object({ type: z.literal('yesno') }),
   /** a shared location; `optional` lets the citizen answer "no"/"saltar" to skip */

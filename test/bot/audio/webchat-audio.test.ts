@@ -76,20 +76,17 @@ describe('audio prompts in the web chat', () => {
       const player = page.getByTestId('prompt-audio')
       await expect.poll(() => player.count(), { timeout: 10_000 }).toBe(1)
       expect(await player.getAttribute('aria-label')).toBe('Escuchar este mensaje')
-      expect(await player.evaluate((node) => node instanceof HTMLAudioElement && node.controls)).toBe(true)
+      expect(await page.evaluate<boolean>(`document.querySelector('[data-testid="prompt-audio"]').controls === true`)).toBe(true)
       // it sits with the question it says, not with the welcome
       const bubble = page.locator('.msg', { has: player }).getByTestId('bot-message')
       expect(await bubble.textContent()).toContain('¿Qué desea hacer?')
       // the browser can fetch and decode it under the page's security policy
-      const duration = await player.evaluate(
-        (node) =>
-          new Promise<number>((resolve, reject) => {
-            if (!(node instanceof HTMLAudioElement)) return reject(new Error('not an audio element'))
-            node.addEventListener('loadedmetadata', () => resolve(node.duration), { once: true })
-            node.addEventListener('error', () => reject(new Error(`audio error ${node.error?.code ?? '?'}`)), { once: true })
-            node.load()
-          }),
-      )
+      const duration = await page.evaluate<number>(`new Promise((resolve, reject) => {
+        const node = document.querySelector('[data-testid="prompt-audio"]')
+        node.addEventListener('loadedmetadata', () => resolve(node.duration), { once: true })
+        node.addEventListener('error', () => reject(new Error('audio error ' + (node.error ? node.error.code : '?'))), { once: true })
+        node.load()
+      })`)
       expect(duration).toBeGreaterThan(0)
       await page.screenshot({ path: 'test-results/webchat-audio-prompt.png' })
       await page.close()
