@@ -4,6 +4,7 @@ import { pollEffectHandlers } from '../polls/poll-effects.js'
 import { caseEffectHandlers } from './case-effect-handlers.js'
 import { privacyEffectHandlers } from './privacy-effect-handlers.js'
 import { allowLookup, lookupKeys } from '../privacy/lookup-limit.js'
+import { officeEffectHandlers } from '../office/office-effect-handlers.js'
 
 const DEFAULT_LOOKUPS_PER_HOUR = 10
 
@@ -12,6 +13,8 @@ export type EffectHandlerOptions = {
   oversightUnitCode?: string
   /** STATUS_LOOKUPS_PER_HOUR: guesses at tracking codes per conversation and per client address */
   lookupsPerHour?: number
+  /** OFFICE_URL: the app's public address, for the back-office link a staff chat gets */
+  officeUrl?: string
 }
 
 /**
@@ -23,6 +26,7 @@ export function createEffectHandlers(options: EffectHandlerOptions = {}): Effect
     ...caseEffectHandlers,
     ...privacyEffectHandlers(options.lookupsPerHour ?? DEFAULT_LOOKUPS_PER_HOUR),
     ...pollEffectHandlers(),
+    ...officeEffectHandlers({ officeUrl: options.officeUrl }),
     'case.create': async (tx, effect, context) => {
       // the flow holds one attachment (or none); the draft takes a list
       const { evidence, conflictOfInterest, followUps, description, descriptionVoice, ...args } = effect.args
