@@ -39,6 +39,8 @@ type PrivacySetting =
   | 'WEBCHAT_KIOSK_IDLE_MINUTES'
   | 'STATUS_LOOKUPS_PER_HOUR'
   | 'UNLINKED_MEDIA_HOURS'
+  | 'OFFICE_URL'
+  | 'OFFICE_TRUST_PROXY'
 
 export type Composed = {
   app: Hono
@@ -111,7 +113,7 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
   const counted: Runtime = { ...runtime, handle: metrics.instrument(runtime.handle) }
   const outbox = createOutboxWorker({ db: database.db, channels, logger, pollMs: config.OUTBOX_POLL_MS, now, onDelivery: metrics.onDelivery })
   wakeOutbox = outbox.wake
-  const app = createApp({ database, handle: counted.handle, metrics: { metrics, token: config.METRICS_TOKEN }, logger, now, channels: channels.values(), channelStates, statsMinCell: config.STATS_MIN_CELL, maxMediaBytes: config.MEDIA_MAX_BYTES,
+  const app = createApp({ database, handle: counted.handle, metrics: { metrics, token: config.METRICS_TOKEN }, logger, now, channels: channels.values(), channelStates, statsMinCell: config.STATS_MIN_CELL, maxMediaBytes: config.MEDIA_MAX_BYTES, office: { trustProxy: config.OFFICE_TRUST_PROXY },
     webchat: { keys: webchatKeys, kiosk: config.WEBCHAT_KIOSK, kioskIdleMinutes: config.WEBCHAT_KIOSK_IDLE_MINUTES, audio },
   })
   // Scheduled work (SLA escalation, digests, poll opening and closing); each runs once across instances.

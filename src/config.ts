@@ -81,6 +81,10 @@ export const ConfigSchema = z.object({
   /** an approved template with one body parameter, for messages outside the 24-hour window */
   WHATSAPP_CLOUD_TEMPLATE_NAME: z.string().min(1).optional(),
   WHATSAPP_CLOUD_TEMPLATE_LANGUAGE: z.string().min(2).default('es'),
+  /** the app's public address (https://dialogo.example.gt): the back-office link a staff chat gets on `oficina` */
+  OFFICE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** behind a reverse proxy that sets them: believe X-Forwarded-Proto (Secure cookie) and X-Forwarded-For (sign-in limits) */
+  OFFICE_TRUST_PROXY: z.stringbool().default(false),
 })
 export type Config = z.infer<typeof ConfigSchema>
 
