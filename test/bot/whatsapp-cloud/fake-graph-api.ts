@@ -18,6 +18,8 @@ export async function fakeGraphApi() {
   const sent: unknown[] = []
   const files = new Map<string, { content: Buffer; mimeType: string }>()
   const failures: Failure[] = []
+  /** media uploads (POST /<phone id>/media), their multipart body as text */
+  const uploads: { contentType: string; body: string }[] = []
   let downloads = 0
   const server = await startLocalServer((request, response) => {
     const json = (status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
@@ -27,6 +29,11 @@ export async function fakeGraphApi() {
       if (failure) return json(failure.status, { error: { message: failure.message, type: 'OAuthException', code: failure.code, fbtrace_id: 'Az8or2yhqkZfEZ-_4Qn_Bam' } })
       sent.push(JSON.parse(request.body))
       return json(200, { messaging_product: 'whatsapp', contacts: [{ input: CITIZEN, wa_id: CITIZEN }], messages: [{ id: `wamid.OUT-${sent.length}` }] })
+    }
+    // an upload: multipart with messaging_product, type and the file; answered with a media id
+    if (request.method === 'POST' && request.path === `/v23.0/${PHONE_ID}/media`) {
+      uploads.push({ contentType: request.headers['content-type'] ?? '', body: request.body })
+      return json(200, { id: `${9_000_000 + uploads.length}` })
     }
     const mediaId = /^\/v23\.0\/(\d+)$/.exec(request.path)?.[1]
     const file = mediaId ? files.get(mediaId) : undefined
@@ -45,6 +52,7 @@ export async function fakeGraphApi() {
     root: `${server.url}/v23.0`,
     /** the message bodies posted so far, in order */
     sent,
+    uploads,
     addFile: (id: string, content: Buffer, mimeType: string) => files.set(id, { content, mimeType }),
     failNext: (failure: Failure) => failures.push(failure),
     downloads: () => downloads,
