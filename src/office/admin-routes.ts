@@ -4,7 +4,7 @@ import { listAudit } from '../api/audit.js'
 import { ListAuditQuerySchema } from '../api/audit-routes.js'
 import { DryRunSchema } from '../api/rule-routes.js'
 import { listTokens } from '../auth/tokens.js'
-import { SECTORS } from '../db/schema/index.js'
+import { SECTORS, units } from '../db/schema/index.js'
 import { DomainError } from '../domain-errors.js'
 import { dryRunRouting } from '../directory/dry-run.js'
 import { listRules } from '../directory/rules.js'
@@ -38,7 +38,8 @@ ${page.nextCursor ? html`<p class="pager"><a rel="next" href="/oficina/admin/uni
   })
   .get('/reglas', async (c) => {
     const t = c.var.t
-    const names = new Map((await listUnits(c.var.db, { limit: 500 })).items.map((unit) => [unit.id, unit.name]))
+    // every unit's name, however many there are (a rule may name any of them)
+    const names = new Map((await c.var.db.select({ id: units.id, name: units.name }).from(units)).map((unit) => [unit.id, unit.name]))
     const rules = await listRules(c.var.db)
     const query = { sector: c.req.query('sector'), category: c.req.query('category')?.trim(), municipalityCode: c.req.query('municipalityCode')?.trim() }
     let result = html``

@@ -1,10 +1,13 @@
 import { eq } from 'drizzle-orm'
+import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createToken } from '../../src/auth/tokens.js'
 import type { Composed } from '../../src/compose.js'
 import type { Database } from '../../src/db/client.js'
 import { auditLog, officeSessions, staffSubscriptions } from '../../src/db/schema/index.js'
+import { createOfficeRoutes } from '../../src/office/office-routes.js'
 import { createSignInCode } from '../../src/office/sign-in-codes.js'
+import { silentLogger } from '../support/tiny-engine.js'
 import { caseRow, fileCase, newContact, unitId } from '../cases/case-fixture.js'
 import { testApp } from '../support/app.js'
 import { databaseKinds, freshDatabase } from '../support/database.js'
@@ -179,6 +182,28 @@ describe.each(databaseKinds)('the back office against an attacker, on %s', (kind
     const audit = await (await admin.get('/oficina/admin/auditoria?actor=token:Ana')).text()
     expect(audit).toContain('sign-in')
     expect(audit).toContain('transition')
+  })
+
+  it('believes X-Forwarded-Proto only when told to trust the proxy', async () => {
+    const trusting = new Hono().route('/oficina', createOfficeRoutes({ db: database.db, logger: silentLogger, trustProxy: true }))
+    const client = officeClient(trusting)
+    const page = await (await client.get('/oficina/entrar', { 'x-forwarded-proto': 'https' })).text()
+    await client.post('/oficina/entrar', { _form: hiddenField(page, '_form'), token: tokens.areaA }, { 'x-forwarded-proto': 'https' })
+    expect(client.setCookies().find((line) => line.startsWith('oficina_sesion='))).toMatch(/Secure/)
+  })
+
+  it('serves pages under the strict CSP with no inline script or style, and refuses a large body', async () => {
+    const officer = await signedIn(tokens.areaA)
+    const answer = await officer.get(`/oficina/casos/${caseCode}`)
+    expect(answer.headers.get('content-security-policy')).toContain("default-src 'self'")
+    expect(answer.headers.get('cache-control')).toBe('no-store')
+    const page = await answer.text()
+    expect(page).not.toMatch(/<script|<style|\sstyle=/i)
+    // (the case's text holds an escaped onerror=, so handlers are looked for in the inbox and sign-in pages)
+    for (const other of [await (await officer.get('/oficina')).text(), await (await officeClient(composed.app).get('/oficina/entrar')).text()]) {
+      expect(other).not.toMatch(/<script|<style|\sstyle=|\son[a-z]+=/i)
+    }
+    expect((await officer.post(`/oficina/casos/${caseCode}/nota`, { _csrf: hiddenField(page, '_csrf'), note: 'x'.repeat(70 * 1024) })).status).toBe(413)
   })
 
   it('limits sign-in attempts from one address', async () => {
