@@ -163,9 +163,9 @@ describe('complaint flow', () => {
     const talk = complaintUpTo('evidence')
     const result = talk.send('no')
     expect(result.replies[0]?.choices).toEqual([
-      { id: 'named', label: 'Con mi nombre: la institución puede ver mi contacto' },
-      { id: 'confidential', label: 'Confidencial: ven un seudónimo' },
-      { id: 'anonymous', label: 'Anónimo: no se guarda ningún vínculo; solo podré consultar con el código' },
+      { id: 'named', label: 'Con mi nombre: la institución puede ver mi contacto 👤' },
+      { id: 'confidential', label: 'Confidencial: ven un seudónimo 🔒' },
+      { id: 'anonymous', label: 'Anónimo: no se guarda ningún vínculo; solo podré consultar con el código 🕶️' },
     ])
   })
 
