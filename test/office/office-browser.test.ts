@@ -165,6 +165,34 @@ describe.each(databaseKinds)('the back office in a browser on %s', (kind) => {
     expect(offsite).toEqual([])
     await page.close()
   })
+
+  it('shows an admin the directory, the rules with a dry run, the tokens and the audit log, readable at 360 px', { timeout: 120_000 }, async () => {
+    await browser.clearCookies()
+    const page = await browser.newPage()
+    await page.setViewportSize({ width: 360, height: 780 })
+    await page.goto(`${server.url}/oficina/entrar`)
+    await page.getByLabel('Credencial de la API', { exact: true }).fill(adminToken)
+    await page.getByRole('button', { name: 'Entrar con la credencial' }).click()
+    await page.waitForURL(`${server.url}/oficina`)
+    await page.getByRole('link', { name: 'Reglas' }).click()
+    await page.getByLabel('Categoría (código, p. ej. medicine_shortage)').fill('medicine_shortage')
+    await page.getByLabel('Municipio (código INE, p. ej. 0108)').fill('0108')
+    await page.getByRole('button', { name: 'Probar' }).click()
+    await page.waitForURL(/municipalityCode=0108/)
+    expect(await page.locator('.card[role="status"]').textContent()).toContain('Dirección de Área de Salud Guatemala Nor Occidente')
+    expect(await seriousViolations(page)).toEqual([])
+    expect(await overflowsSideways(page)).toBe(false)
+    await page.screenshot({ path: `test-results/oficina-${kind}-rules-360-es.png` })
+    for (const [name, heading] of [['Unidades', 'Unidades'], ['Credenciales', 'Credenciales de la API'], ['Auditoría', 'Registro de auditoría']] as const) {
+      await page.getByRole('link', { name, exact: true }).click()
+      expect(await page.textContent('h1')).toBe(heading)
+      expect(await seriousViolations(page)).toEqual([])
+      expect(await overflowsSideways(page)).toBe(false)
+    }
+    expect(await page.content()).not.toContain(adminToken)
+    await page.screenshot({ path: `test-results/oficina-${kind}-audit-360-es.png` })
+    await page.close()
+  })
 })
 
 /** The two fields of an <img> the check reads (the test project has no DOM types). */
