@@ -6,6 +6,7 @@ import { type ChannelConfig, createChannels } from './bot/create-channels.js'
 import { createInboundIntake } from './bot/channels/inbound-intake.js'
 import { loadAudioPrompts, noAudioPrompts } from './bot/audio-prompts.js'
 import { createOutboxWorker, type OutboxWorker } from './bot/outbox.js'
+import { wakeOnNotify } from './bot/outbox-wake.js'
 import { createRuntime, type Runtime } from './bot/runtime.js'
 import { createMetrics } from './metrics/metrics.js'
 import type { Config } from './config.js'
@@ -111,7 +112,8 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
   // Counted where every channel hands over its messages: the runtime's handle, wrapped once.
   const metrics = createMetrics({ db: database.db, inlineChannels: new Set([...channels.values()].filter((c) => c.inlineReplies).map((c) => c.kind)), now })
   const counted: Runtime = { ...runtime, handle: metrics.instrument(runtime.handle) }
-  const outbox = createOutboxWorker({ db: database.db, channels, logger, pollMs: config.OUTBOX_POLL_MS, now, onDelivery: metrics.onDelivery })
+  // woken in memory by this runtime, and on PostgreSQL by NOTIFY when another instance queued rows
+  const outbox = wakeOnNotify(createOutboxWorker({ db: database.db, channels, logger, pollMs: config.OUTBOX_POLL_MS, now, onDelivery: metrics.onDelivery }), database, logger)
   wakeOutbox = outbox.wake
   const app = createApp({ database, handle: counted.handle, metrics: { metrics, token: config.METRICS_TOKEN }, logger, now, channels: channels.values(), channelStates, statsMinCell: config.STATS_MIN_CELL, maxMediaBytes: config.MEDIA_MAX_BYTES, office: { trustProxy: config.OFFICE_TRUST_PROXY },
     webchat: { keys: webchatKeys, kiosk: config.WEBCHAT_KIOSK, kioskIdleMinutes: config.WEBCHAT_KIOSK_IDLE_MINUTES, audio },

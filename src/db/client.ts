@@ -24,6 +24,12 @@ export type Database = {
   db: Db
   kind: DatabaseKind
   close: () => Promise<void>
+  /**
+   * PostgreSQL only: calls `onNotify` for every NOTIFY on `channel` (from any instance), on a
+   * connection of its own that postgres.js opens again after a drop; resolves with the unlisten.
+   * PGlite serves one process, where a signal in memory does the same.
+   */
+  listen?: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>
 }
 
 export type OpenDatabaseOptions =
@@ -78,7 +84,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     })
     const db = drizzlePostgres(withPreparedStatements(client), { schema })
     await migratePostgres(db, { migrationsFolder })
-    return { db: db as unknown as Db, kind: 'postgres', close: () => client.end({ timeout: 5 }) }
+    const listen = async (channel: string, onNotify: () => void) => {
+      const subscription = await client.listen(channel, () => onNotify())
+      return () => subscription.unlisten()
+    }
+    return { db: db as unknown as Db, kind: 'postgres', close: () => client.end({ timeout: 5 }), listen }
   }
   // PGlite does not create missing parent folders.
   if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE })
