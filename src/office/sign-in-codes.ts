@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { and, eq, gt, isNull } from 'drizzle-orm'
+import { and, eq, gt, isNull, lt } from 'drizzle-orm'
 import { newTrackingCode, normalizeTrackingCode } from '../cases/tracking-code.js'
 import type { DbOrTx } from '../db/client.js'
 import { officeSignInCodes } from '../db/schema/index.js'
@@ -34,4 +34,9 @@ export async function redeemSignInCode(db: DbOrTx, input: { code: string; now: D
     .where(and(eq(officeSignInCodes.codeHash, hashCode(code)), isNull(officeSignInCodes.usedAt), gt(officeSignInCodes.expiresAt, input.now)))
     .returning({ contactId: officeSignInCodes.contactId })
   return used?.contactId ?? null
+}
+
+/** Deletes codes past their end, used or not: a spent code is worth nothing and need not be kept. */
+export async function purgeSignInCodes(db: DbOrTx, now: Date): Promise<void> {
+  await db.delete(officeSignInCodes).where(lt(officeSignInCodes.expiresAt, now))
 }

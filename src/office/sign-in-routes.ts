@@ -11,7 +11,7 @@ import { html } from './html.js'
 import { notice, officePage } from './layout.js'
 import { COOKIE_PATH, type OfficeEnv, SESSION_COOKIE, clearSessionCookie, formFields, requireOfficeUser, sameOrigin, setSessionCookie } from './office-env.js'
 import { type SessionTimes, createOfficeSession, endOfficeSession, purgeOfficeSessions, readOfficeSession } from './office-sessions.js'
-import { redeemSignInCode } from './sign-in-codes.js'
+import { purgeSignInCodes, redeemSignInCode } from './sign-in-codes.js'
 
 /** Sign-in attempts per hour from one address, and from everyone together (guessing codes spread over many addresses). */
 const PER_CLIENT_PER_HOUR = 20
@@ -93,6 +93,7 @@ export function signInRoutes(options: { trustProxy: boolean; sessionTimes: Sessi
         const allowed = (await allowLookup(tx, [clientKey], now, PER_CLIENT_PER_HOUR)) && (await allowLookup(tx, ['office-sign-in:all'], now, ALL_PER_HOUR))
         if (!allowed) return 'limited' as const
         await purgeOfficeSessions(tx, now, options.sessionTimes)
+        await purgeSignInCodes(tx, now)
         const code = fields.code?.trim()
         const token = fields.token?.trim()
         if (code) {

@@ -3,7 +3,7 @@ import { createToken, revokeToken } from '../../src/auth/tokens.js'
 import type { Database } from '../../src/db/client.js'
 import { officeSessions, officeSignInCodes, staffSubscriptions } from '../../src/db/schema/index.js'
 import { createOfficeSession, csrfMatches, csrfTokenFor, endOfficeSession, readOfficeSession } from '../../src/office/office-sessions.js'
-import { createSignInCode, redeemSignInCode } from '../../src/office/sign-in-codes.js'
+import { createSignInCode, purgeSignInCodes, redeemSignInCode } from '../../src/office/sign-in-codes.js'
 import { seedDatabase } from '../../src/db/seed/load-seed.js'
 import { newContact, unitId } from '../cases/case-fixture.js'
 import { databaseKinds, freshDatabase } from '../support/database.js'
@@ -78,5 +78,7 @@ describe.each(databaseKinds)('office sessions and sign-in codes on %s', (kind) =
     expect(await redeemSignInCode(database.db, { code, now: at(2) })).toBeNull()
     const late = await createSignInCode(database.db, { contactId: staff.id, now: t0 })
     expect(await redeemSignInCode(database.db, { code: late.code, now: at(11) })).toBeNull()
+    await purgeSignInCodes(database.db, at(11))
+    expect(await database.db.select().from(officeSignInCodes)).toEqual([])
   })
 })
