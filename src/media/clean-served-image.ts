@@ -1,4 +1,4 @@
-import sharp from 'sharp'
+import { loadSharp } from './load-sharp.js'
 import { stripImageMetadata } from './strip-metadata.js'
 
 /**
@@ -8,6 +8,7 @@ import { stripImageMetadata } from './strip-metadata.js'
  */
 export async function cleanServedImage(bytes: Buffer, mimeType: string): Promise<{ bytes: Buffer; mimeType: string }> {
   if (!mimeType.startsWith('image/')) return { bytes, mimeType }
+  const sharp = await loadSharp()
   let tagged: boolean
   try {
     const metadata = await sharp(bytes).metadata()

@@ -1,4 +1,4 @@
-import sharp from 'sharp'
+import { loadSharp } from './load-sharp.js'
 
 /** Image formats we can re-encode, with the MIME type each is stored under. */
 const REENCODED = {
@@ -26,6 +26,7 @@ function isReencoded(format: string | undefined): format is Reencoded {
  * a photo sent "as a file" is cleaned too. Answers null for bytes that are not an image.
  */
 export async function stripImageMetadata(bytes: Buffer): Promise<{ bytes: Buffer; mimeType: string } | null> {
+  const sharp = await loadSharp()
   let format: string | undefined
   try {
     format = (await sharp(bytes).metadata()).format
