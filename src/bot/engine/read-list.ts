@@ -77,7 +77,7 @@ export function readList(
     refused([{ text: ctx.t(session.locale, key, vars) }, listQuestionReply(node, spec, session, ctx)])
 
   if (input.kind === 'choice') return readPress(node, spec, input.id, options, session, ctx, problem)
-  if (isDoneWord(input.text, session, ctx) && pickedSoFar(session, options).length > 0) {
+  if (isDoneWord(input.text, ctx) && pickedSoFar(session, options).length > 0) {
     return readPress(node, spec, DONE_CHOICE, options, session, ctx, problem)
   }
 
@@ -144,10 +144,9 @@ function incompleteKey(spec: ListSpec, options: readonly SourceOption[]): { key:
   return wanted === options.length ? { key: 'engine.list.rankAll', vars: { n: wanted } } : { key: 'engine.list.rankTop', vars: { top: wanted } }
 }
 
-/** "listo", "done", or the Listo button's label typed, in any language. */
-function isDoneWord(text: string, session: Session, ctx: EngineContext): boolean {
-  const typed = normalize(text)
-  return [session.locale, ...ctx.locales].some((locale) => normalize(ctx.t(locale, 'engine.list.done')) === typed)
+/** "listo", "done", or the Listo button's label typed, in any offered language. */
+function isDoneWord(text: string, ctx: EngineContext): boolean {
+  return ctx.vocabulary.done.words.has(normalize(text))
 }
 
 /** Stores the ids in order, and their labels beside them in `<var>Labels`. */

@@ -21,6 +21,8 @@ export type Vocabulary = {
   yes: WordSet
   no: WordSet
   skip: WordSet
+  /** "listo": the end of a list answer, also the label of its button */
+  done: WordSet
   /** where an idle contact starts: the flow whose role is `menu` */
   menuFlow: string
   /** where `idioma` alone leads: the flow whose role is `language`, if there is one */
@@ -56,7 +58,7 @@ export const COMMAND_WORD_KEYS = {
 } as const
 
 /** The locale keys of the answers the engine itself reads. */
-export const ANSWER_WORD_KEYS = { yes: 'engine.yesWords', no: 'engine.noWords', skip: 'engine.skipWords' } as const
+export const ANSWER_WORD_KEYS = { yes: 'engine.yesWords', no: 'engine.noWords', skip: 'engine.skipWords', done: 'engine.list.done' } as const
 
 /** Every key holding words, the flows' trigger keys included: what a translation must not leave out. */
 export function wordKeys(flows: Readonly<Record<string, Flow>>): string[] {
@@ -123,6 +125,7 @@ export function buildVocabulary({ flows, locales, text }: VocabularyInput): Voca
     yes: wordSet(listOf(ANSWER_WORD_KEYS.yes)),
     no: wordSet(listOf(ANSWER_WORD_KEYS.no)),
     skip: wordSet(listOf(ANSWER_WORD_KEYS.skip)),
+    done: wordSet(listOf(ANSWER_WORD_KEYS.done)),
     menuFlow,
     ...(languageFlow === undefined ? {} : { languageFlow }),
     ...(codeFlows[0] === undefined ? {} : { codeFlow: codeFlows[0] }),
