@@ -91,7 +91,7 @@ ${failed ? notice('error', html`${t('failed')} ${t(failed)}`) : ''}
   <dt>${t('identity')}</dt><dd>${identityLabel(t, kase.identityMode)}${kase.pseudonym ? ` · ${kase.pseudonym}` : ''}</dd>
   <dt>${t('assignee')}</dt><dd>${kase.assignee ? (data.assignees.find((a) => a.value === kase.assignee)?.name ?? actorLabel(c, kase.assignee)) : t('nobody')}</dd>
 </dl>
-<section aria-labelledby="account-title"><h2 id="account-title">${user.role === 'admin' ? t('descriptionOriginal') : t('description')}</h2><p class="account">${kase.description}</p></section>
+<section aria-labelledby="account-title"><h2 id="account-title">${user.role === 'admin' ? t('descriptionOriginal') : t('description')}</h2>${kase.needsListening ? html`<p><span class="badge listen">${t('listen')}</span> ${t('listenHint')}</p>` : ''}<p class="account">${kase.description}</p></section>
 <section aria-labelledby="evidence-title"><h2 id="evidence-title">${t('evidence')}</h2>
 ${kase.evidence.length === 0 ? html`<p>${t('noEvidence')}</p>` : html`<ul class="evidence">${kase.evidence.map((file, i) => evidenceItem(c, kase.code, file, i))}</ul>`}
 </section>

@@ -12,7 +12,7 @@ import type { OfficeEnv } from './office-env.js'
 const PAGE_SIZE = 25
 const ATTENTION_SIZE = 20
 // the list's filters a page may carry; `format` (CSV) and `limit` stay the API's
-const FILTER_KEYS = ['status', 'sector', 'category', 'department', 'municipality', 'from', 'to', 'overdue', 'urgent', 'assignee', 'q', 'unitId', 'cursor', 'limit'] as const
+const FILTER_KEYS = ['status', 'sector', 'category', 'department', 'municipality', 'from', 'to', 'overdue', 'urgent', 'assignee', 'q', 'unitId', 'cursor', 'limit', 'needsListening'] as const
 
 /** The filters of the address, as the API would read them: empty fields dropped, `mine` as the user's own name. */
 function filtersOf(c: Context<OfficeEnv>): Record<string, string> {
@@ -63,7 +63,7 @@ export async function inboxPage(c: Context<OfficeEnv>): Promise<Response> {
   }
 
   const row = (item: CaseSummary) => html`<li class="case${isOverdue(item, now) ? ' is-overdue' : ''}">
-  <a href="/oficina/casos/${item.code}"><span class="code">${item.code}</span> <span class="status s-${item.status}">${statusLabel(locale, item.status)}</span>${isOverdue(item, now) ? html` <span class="badge overdue">${t('overdue')}</span>` : ''}${item.urgent ? html` <span class="badge urgent">${t('urgent')}</span>` : ''}</a>
+  <a href="/oficina/casos/${item.code}"><span class="code">${item.code}</span> <span class="status s-${item.status}">${statusLabel(locale, item.status)}</span>${isOverdue(item, now) ? html` <span class="badge overdue">${t('overdue')}</span>` : ''}${item.urgent ? html` <span class="badge urgent">${t('urgent')}</span>` : ''}${item.needsListening ? html` <span class="badge listen">${t('listen')}</span>` : ''}</a>
   <span class="what">${category(item.sector, item.category)} · ${item.municipality}</span>
   <span class="meta">${t('due')}: ${when(item.dueAt)} · ${t('filed')}: ${when(item.createdAt)}${item.unit ? ` · ${item.unit}` : ''}${item.assignee ? ` · ${t('assignee')}: ${item.assignee.startsWith('token:') ? item.assignee.slice(6) : t('staffChat')}` : ''}</span>
 </li>`
@@ -87,7 +87,8 @@ export async function inboxPage(c: Context<OfficeEnv>): Promise<Response> {
   </div>
   <p class="checks"><label><input type="checkbox" name="overdue" value="true"${checked(raw.overdue === 'true')}> ${t('filterOverdue')}</label>
   <label><input type="checkbox" name="urgent" value="true"${checked(raw.urgent === 'true')}> ${t('filterUrgent')}</label>
-  <label><input type="checkbox" name="mine" value="1"${checked(c.req.query('mine') === '1')}> ${t('filterMine')}</label></p>
+  <label><input type="checkbox" name="mine" value="1"${checked(c.req.query('mine') === '1')}> ${t('filterMine')}</label>
+  <label><input type="checkbox" name="needsListening" value="true"${checked(raw.needsListening === 'true')}> ${t('filterListen')}</label></p>
   <p><button type="submit">${t('filterApply')}</button> <a href="/oficina">${t('filterClear')}</a></p>
 </form>
 </details>`

@@ -69,6 +69,17 @@ describe.each(databaseKinds)('the back office pages on %s', (kind) => {
     expect(await bad.text()).toContain('department')
   })
 
+  it('marks a case whose account is a voice note, and filters them', async () => {
+    await database.db.update(cases).set({ needsListening: true }).where(eq(cases.code, codes.old))
+    const client = await officer()
+    const listening = await (await client.get('/oficina?needsListening=true')).text()
+    const list = listening.slice(listening.indexOf('id="cases-title"'))
+    expect(list).toContain(codes.old)
+    expect(list).not.toContain(codes.named)
+    expect(list).toContain('<span class="badge listen">escuchar</span>')
+    expect(await (await client.get(`/oficina/casos/${codes.old}`)).text()).toContain('El relato es una nota de voz')
+  })
+
   it('pages through the list and shows only the cases assigned to me when asked', async () => {
     const client = await officer()
     const first = await (await client.get('/oficina?limit=1&status=routed')).text()
