@@ -184,6 +184,22 @@ describe.each(databaseKinds)('the back office against an attacker, on %s', (kind
     expect(audit).toContain('transition')
   })
 
+  it('ends a session left idle for 30 minutes, and any session 12 hours after sign-in', async () => {
+    let clock = new Date()
+    const timed = await testApp(database, () => clock)
+    const idle = officeClient(timed.app)
+    expect((await signIn(idle, 'token', tokens.areaA)).status).toBe(303)
+    const busy = officeClient(timed.app)
+    expect((await signIn(busy, 'token', tokens.areaA)).status).toBe(303)
+    for (let minutes = 25; minutes < 12 * 60; minutes += 25) {
+      clock = new Date(clock.getTime() + 25 * 60_000)
+      expect((await busy.get('/oficina')).status).toBe(200)
+    }
+    expect((await idle.get('/oficina')).headers.get('location')).toBe('/oficina/entrar?vencida=1')
+    clock = new Date(clock.getTime() + 25 * 60_000)
+    expect((await busy.get('/oficina')).headers.get('location')).toBe('/oficina/entrar?vencida=1')
+  })
+
   it('believes X-Forwarded-Proto only when told to trust the proxy', async () => {
     const trusting = new Hono().route('/oficina', createOfficeRoutes({ db: database.db, logger: silentLogger, trustProxy: true }))
     const client = officeClient(trusting)
