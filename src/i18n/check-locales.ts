@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import type { Flow, FlowNode } from '../bot/engine/types.js'
-import { defaultLocale, textAt, type Locales } from './index.js'
+import { defaultLocale, leafKeys, textAt, type Locales } from './index.js'
 
 /**
  * A literal key handed to a translate function: `t('engine.help')`, `ctx.t(session.locale,
@@ -67,6 +67,8 @@ export type LocaleRow = {
   words: number
   wordTotal: number
   offered: boolean
+  /** keys Spanish does not have: never read (a typo, or a key renamed since) */
+  unknown: string[]
 }
 
 export type LocaleReport = {
@@ -91,6 +93,7 @@ export function checkLocales(input: { locales: Locales; used: KeyUses; wordKeys:
       words: wordKeys.filter((key) => locales.own(locale, key) !== undefined).length,
       wordTotal: wordKeys.length,
       offered: offered.has(locale),
+      unknown: leafKeys(locales.tree(locale) ?? {}).filter((key) => !key.startsWith('_') && textAt(locales.tree(defaultLocale), key) === undefined),
     }
   })
   const spanish = locales.tree(defaultLocale)
@@ -116,6 +119,9 @@ export function formatReport(report: LocaleReport, minPercent: number): string {
   ]
   const widths = table[0]?.map((_, column) => Math.max(...table.map((cells) => [...(cells[column] ?? '')].length))) ?? []
   const lines = table.map((cells) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd())
+  for (const row of report.rows.filter((r) => r.unknown.length > 0)) {
+    lines.push(`  ${row.locale}: ${row.unknown.length} key(s) Spanish does not have, never read: ${row.unknown.slice(0, 5).join(', ')}${row.unknown.length > 5 ? ', …' : ''}`)
+  }
   lines.push('', `keys used in code and flows: ${report.used}; missing in Spanish: ${report.missingInSpanish.length}`)
   for (const { key, where } of report.missingInSpanish) lines.push(`  missing in ${defaultLocale}: ${key}  (${where.slice(0, 3).join(', ')}${where.length > 3 ? ', …' : ''})`)
   return lines.join('\n')

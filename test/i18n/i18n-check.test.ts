@@ -59,6 +59,14 @@ describe('checkLocales', () => {
     ])
   })
 
+  it('names the keys of a locale that Spanish does not have (a typo is never read)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'locales-'))
+    writeFileSync(join(dir, 'qxy.json'), JSON.stringify({ language: { name: 'Typo' }, menu: { promt: 'x' } }))
+    const report = checkLocales({ locales: loadLocales([BUILT_IN_LOCALES_DIR, dir]), used: usedKeys(), wordKeys: [], minPercent: 100 })
+    expect(report.rows.find((row) => row.locale === 'qxy')).toMatchObject({ present: 1, unknown: ['menu.promt'], offered: false })
+    expect(report.rows.find((row) => row.locale === 'es')?.unknown).toEqual([])
+  })
+
   it('names a key Spanish lost, with the file and line that use it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'locales-'))
     const es = JSON.parse(readFileSync(join(BUILT_IN_LOCALES_DIR, 'es.json'), 'utf8')) as { engine: Record<string, unknown> }
