@@ -1,7 +1,7 @@
 // Run by `npm install` (postinstall): fixes known defects of installed dependencies in place,
 // each guarded by the exact text it replaces, so a release that fixed it is left alone.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, URL } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
