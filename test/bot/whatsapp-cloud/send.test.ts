@@ -9,6 +9,7 @@ import { contacts } from '../../../src/db/schema/index.js'
 import { databaseKinds, freshDatabase } from '../../support/database.js'
 import { silentLogger } from '../../support/tiny-engine.js'
 import { APP_SECRET, PHONE_ID, TOKEN, fakeGraphApi } from './fake-graph-api.js'
+import { startLocalServer } from '../../support/local-http-server.js'
 
 const NOW = new Date('2026-11-25T18:00:00Z')
 const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000)
@@ -125,6 +126,31 @@ describe.each(databaseKinds)('WhatsApp Cloud sending on %s', (kind) => {
         },
       },
     ])
+  })
+
+  it('gives up on a Graph API that never answers, for the outbox to try again', async () => {
+    const silent = await startLocalServer(() => {
+      // read, never answered: the request hangs until the client gives up
+    })
+    try {
+      const slow = createWhatsappCloudChannel({
+        db: database.db,
+        logger: silentLogger,
+        token: TOKEN,
+        phoneId: PHONE_ID,
+        appSecret: APP_SECRET,
+        verifyToken: 'verify-me',
+        apiRoot: silent.url,
+        ratePerSecond: 80,
+        listButton: () => 'Ver opciones',
+        now: () => NOW,
+        sendTimeoutMs: 200,
+      })
+      expect(await slow.send('50255550001', { text: 'hola' })).toEqual({ ok: false, permanent: false, failure: 'timeout', error: 'timeout: the Graph API did not answer' })
+      expect(silent.requests).toHaveLength(1)
+    } finally {
+      await silent.close()
+    }
   })
 
   it('tells the outbox which Graph API errors are worth retrying', async () => {

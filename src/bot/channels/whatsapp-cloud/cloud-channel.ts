@@ -23,6 +23,8 @@ export type WhatsappCloudChannelOptions = {
   /** the label of a list's button, in the citizen's language */
   listButton: (locale: string) => string
   now?: () => Date
+  /** a send the Graph API has not answered after this long is given up, for the outbox to retry; 15 s by default */
+  sendTimeoutMs?: number
   /** recorded prompts, sent as a voice note before the text they say (inside the 24-hour window) */
   audio?: AudioPrompts
 }
@@ -35,7 +37,8 @@ function deliveryResult(result: Exclude<GraphSendResult, { ok: true }>): Deliver
   if (result.code === REENGAGEMENT) return { ok: false, held: true, reason: OUTSIDE_WINDOW }
   // 401/403 mean our token is wrong: fixing the configuration fixes every message, so keep them.
   const permanent = result.status === 400 && !TEMPORARY_CODES.has(result.code ?? 0)
-  return { ok: false, permanent, failure: failureOf(result, permanent), error: `${result.code ?? result.status}: ${result.error}` }
+  const error = result.status === 0 ? result.error : `${result.code ?? result.status}: ${result.error}`
+  return { ok: false, permanent, failure: failureOf(result, permanent), error }
 }
 
 function failureOf(result: Exclude<GraphSendResult, { ok: true }>, permanent: boolean): DeliveryFailure {
@@ -53,7 +56,7 @@ function failureOf(result: Exclude<GraphSendResult, { ok: true }>, permanent: bo
  */
 export function createWhatsappCloudChannel(options: WhatsappCloudChannelOptions): Channel {
   const now = options.now ?? (() => new Date())
-  const graph = createGraphApi({ root: options.apiRoot, token: options.token, phoneId: options.phoneId })
+  const graph = createGraphApi({ root: options.apiRoot, token: options.token, phoneId: options.phoneId, timeoutMs: options.sendTimeoutMs })
   const sendRecording = createCloudRecordingSender(graph, options.audio ?? noAudioPrompts, options.logger, now)
   let handle: InboundHandler | undefined
   const routes = createWhatsappWebhookRoutes({
