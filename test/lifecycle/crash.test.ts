@@ -1,5 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { eq } from 'drizzle-orm'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openDatabase } from '../../src/db/client.js'
+import { cases as casesTable, inboundMessages } from '../../src/db/schema/index.js'
 import { type AppProcess, eventually, startAppProcess } from '../support/app-process.js'
 import { FAKE_TOKEN, type FakeBotApi, startFakeBotApi } from '../support/fake-bot-api.js'
 import { postgresBinaries, startTempPostgres, type TempPostgres } from '../support/temp-postgres.js'
@@ -64,6 +70,7 @@ describe.runIf(bin)('a crash (SIGKILL) under load, and a restart', () => {
     pushing = false
     await telegram
     const logs = (await webchat).flat()
+    expect(logs.reduce((sum, log) => sum + log.retries, 0)).toBeGreaterThan(0)
 
     sql = postgres(url, { max: 1, onnotice: () => {} })
     const db = sql
@@ -107,4 +114,42 @@ describe.runIf(bin)('a crash (SIGKILL) under load, and a restart', () => {
     expect(delivered.size).toBeGreaterThan(chats.length / 2)
     expect(after.every((row) => row.status === 'sent' || row.status === 'pending')).toBe(true)
   }, 180_000)
+})
+
+describe('a crash (SIGKILL) of the app on PGlite, and a restart', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'dialogo-crash-pglite-'))
+  const apps: AppProcess[] = []
+  afterAll(async () => {
+    for (const app of apps) await app.stop('SIGKILL')
+    rmSync(folder, { recursive: true, force: true })
+  })
+
+  it('reopens the embedded database and loses no acknowledged complaint, doubles none, processes each retried message once', async () => {
+    const env = { DATA_DIR: join(folder, 'data') }
+    // the first start initialises the data directory: slow, and not what this test is about
+    let app = await startAppProcess({ env, readyTimeoutMs: 240_000 })
+    apps.push(app)
+    const deadline = Date.now() + 240_000
+    const webchat = Promise.all(Array.from({ length: 3 }, (_, i) => fileComplaintRetrying(() => app.url, `127.0.0.${60 + i}`, deadline)))
+    await sleep(1500)
+    await app.stop('SIGKILL')
+    // the lock file of the killed process is taken over; PostgreSQL's own recovery replays the WAL
+    app = await startAppProcess({ env: { ...env, PORT: new URL(app.url).port }, readyTimeoutMs: 240_000 })
+    apps.push(app)
+    const logs = await webchat
+    // the citizens felt the crash: some message of theirs got no answer and was sent again
+    expect(logs.reduce((sum, log) => sum + log.retries, 0)).toBeGreaterThan(0)
+    expect((await app.stop('SIGTERM')).code).toBe(0)
+
+    const database = await openDatabase({ kind: 'pglite', dataDir: env.DATA_DIR })
+    try {
+      const codes = logs.flatMap((log) => log.trackingCodes)
+      const stored = await database.db.select({ code: casesTable.code }).from(casesTable)
+      expect(stored.map((row) => row.code).sort()).toEqual([...codes].sort())
+      const inbound = await database.db.select({ id: inboundMessages.id }).from(inboundMessages).where(eq(inboundMessages.channel, 'webchat'))
+      expect(inbound.length).toBe(logs.reduce((sum, log) => sum + log.acknowledged.size, 0))
+    } finally {
+      await database.close()
+    }
+  }, 600_000)
 })
