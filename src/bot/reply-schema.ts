@@ -7,6 +7,7 @@ export const ReplySchema = z.object({
   choices: z.array(z.object({ id: z.string(), label: z.string() })).optional(),
   expects: z.enum(['text', 'choice', 'number', 'yesno', 'location', 'media']).optional(),
   ends: z.boolean().optional(),
+  takesVoice: z.boolean().optional(),
   /** the message key the text was built from; a recording of it may go out beside the text */
   prompt: z.object({ key: z.string(), locale: z.string() }).optional(),
 }) satisfies z.ZodType<Reply>

@@ -24,6 +24,7 @@ export function questionReply(node: AskNode, session: Session, ctx: EngineContex
     case 'ranking':
       return { ...listQuestionReply(node, spec, session, ctx), prompt }
     case 'text':
+      return { text, expects: 'text', prompt, ...(spec.voice === true ? { takesVoice: true } : {}) }
     case 'number':
     case 'location':
     case 'media':

@@ -243,6 +243,8 @@ export type Reply = {
   expects?: 'text' | 'choice' | 'number' | 'yesno' | 'location' | 'media'
   /** the conversation's flow ended with this message (a kiosk starts over for the next person) */
   ends?: boolean
+  /** a voice note may stand in for the words asked for (a channel can offer to record or attach one) */
+  takesVoice?: boolean
   /**
    * the one message key (in the session's locale) the text was built from, so a channel can send
    * the operator's recording of it beside the text (src/bot/audio-prompts.ts); set by the engine

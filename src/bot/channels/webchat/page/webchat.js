@@ -75,6 +75,7 @@
       secondsLeft: 'Quedan {n} segundos.',
       cleared: 'Pantalla borrada. Empieza una conversación nueva.',
       listen: 'Escuchar este mensaje',
+      sendVoice: '🎤 Enviar una nota de voz',
     },
     en: {
       title: 'Diálogo — Complaints and questions about public services',
@@ -126,6 +127,7 @@
       secondsLeft: '{n} seconds left.',
       cleared: 'Screen cleared. A new conversation begins.',
       listen: 'Listen to this message',
+      sendVoice: '🎤 Send a voice note',
     },
   }
   var LANG = (function () {
@@ -354,6 +356,19 @@
       wrap.appendChild(attach)
     }
 
+    // A question a voice note may answer (what happened): record or pick a recording instead of typing.
+    if (entry.who === 'bot' && entry.takesVoice && entry.expects !== 'media' && window.FileReader) {
+      var voice = el('div', 'choices attach-choices')
+      voice.setAttribute('role', 'group')
+      voice.setAttribute('aria-label', t('options'))
+      var record = el('button', 'choice attach', t('sendVoice'))
+      record.type = 'button'
+      record.dataset.testid = 'send-voice'
+      record.addEventListener('click', function () { onAttach(index, 'audio/*') })
+      voice.appendChild(record)
+      wrap.appendChild(voice)
+    }
+
     if (entry.who === 'bot' && entry.choices && entry.choices.length) {
       var group = el('div', 'choices')
       group.setAttribute('role', 'group')
@@ -542,6 +557,7 @@
     var ending = replies.some(function (r) { return r.ends })
     replies.forEach(function (r) {
       var entry = { who: 'bot', text: r.text, choices: r.choices, expects: r.expects }
+      if (r.takesVoice) entry.takesVoice = true
       if (r.audio) entry.audio = r.audio
       var code = ending ? trackingCodeIn(r.text) : null
       if (code && !codeKnown(code)) entry.code = code
@@ -607,6 +623,7 @@
         if (choices.length) reply.choices = choices
         if (typeof r.expects === 'string') reply.expects = r.expects
         if (r.ends === true) reply.ends = true
+        if (r.takesVoice === true) reply.takesVoice = true
         // a recording of this app's own (relative, under audio/), never an address elsewhere
         if (r.audio && typeof r.audio.url === 'string' && AUDIO_URL.test(r.audio.url) && typeof r.audio.mimeType === 'string' &&
           /^audio\/[\w.+-]+$/.test(r.audio.mimeType)) reply.audio = { url: r.audio.url, mimeType: r.audio.mimeType }
@@ -804,7 +821,7 @@
   function activeAttachIndex() {
     for (var i = history.length - 1; i >= 0; i--) {
       if (answeredAfter(i)) return -1
-      if (history[i].who === 'bot' && history[i].expects === 'media') return i
+      if (history[i].who === 'bot' && (history[i].expects === 'media' || history[i].takesVoice)) return i
     }
     return -1
   }
@@ -835,10 +852,13 @@
   var pickingFor = -1
   var picked = null // { index, file } while the preview waits for "Enviar archivo"
 
-  function onAttach(index) {
+  // `accept` narrows the picker (a voice note: audio only, which phones offer to record)
+  var ALL_KINDS = picker.getAttribute('accept')
+  function onAttach(index, accept) {
     if (activeAttachIndex() !== index) return
     pickingFor = index
     picker.value = ''
+    picker.setAttribute('accept', accept || ALL_KINDS)
     picker.click()
   }
 
