@@ -119,7 +119,7 @@ describe.each(databaseKinds)('WhatsApp Cloud webhook on %s', (kind) => {
     expect(response.headers.get('content-type')).toBe('application/problem+json')
   })
 
-  it('records sent, delivered, read and failed on the outbox rows, whatever order they arrive in, and holds one refused for the closed window', async () => {
+  it('records sent, delivered, read and failed on the outbox rows, whatever order they arrive in: one Meta gave up on has failed, one refused for the closed window is held', async () => {
     const [contact] = await database.db.select().from(contacts).where(eq(contacts.channelUserId, CITIZEN))
     const ids = await database.db
       .insert(outbox)
@@ -131,7 +131,7 @@ describe.each(databaseKinds)('WhatsApp Cloud webhook on %s', (kind) => {
     const [read, undeliverable, reengage] = ids.map(({ id }) => byId.get(id))
     // once read or failed for good, the text is no longer kept; refused for the window, it waits to be sent again
     expect(read).toMatchObject({ status: 'sent', deliveryStatus: 'read', deliveryStatusAt: new Date(1_764_072_005_000), body: null })
-    expect(undeliverable).toMatchObject({ status: 'sent', deliveryStatus: 'failed', lastError: '131026 Message undeliverable', body: null })
+    expect(undeliverable).toMatchObject({ status: 'failed', deliveryStatus: 'failed', lastError: '131026 Message undeliverable', body: null })
     expect(reengage).toMatchObject({ status: 'held', externalId: null, lastError: 'outside 24h window, waiting for the citizen', body: { text: 'x' } })
   })
 })

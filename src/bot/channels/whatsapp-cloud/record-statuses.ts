@@ -12,7 +12,8 @@ const REENGAGEMENT = 131047
 /**
  * Records what WhatsApp says became of messages we sent (sent, delivered, read, failed) on
  * their outbox rows. A message refused because the window had closed is held until the citizen
- * writes again; once delivered, read or failed otherwise, its text is no longer kept.
+ * writes again; one refused otherwise has failed. Once delivered, read or failed, its text is no
+ * longer kept.
  */
 export async function recordStatuses(db: Db, statuses: readonly CloudStatus[]): Promise<void> {
   for (const status of statuses) {
@@ -25,16 +26,25 @@ export async function recordStatuses(db: Db, statuses: readonly CloudStatus[]): 
     const at = Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : new Date()
     const error = status.errors?.[0]
     if (status.status === 'failed' && error?.code === REENGAGEMENT) {
-      await db
+      const [held] = await db
         .update(outbox)
         .set({ status: 'held', deliveryStatus: null, deliveryStatusAt: at, externalId: null, sentAt: null, lastError: OUTSIDE_WINDOW })
         .where(and(eq(outbox.id, row.id), isNotNull(outbox.body)))
-      continue
+        .returning({ id: outbox.id })
+      if (held) continue
+      // its text was no longer kept (sent by an older version): it cannot go again, so it failed
     }
     const lastError = error ? `${error.code} ${error.title ?? error.message ?? ''}`.trim().slice(0, 500) : undefined
     await db
       .update(outbox)
-      .set({ deliveryStatus: status.status, deliveryStatusAt: at, ...(lastError ? { lastError } : {}), ...(status.status === 'sent' ? {} : { body: null }) })
+      .set({
+        deliveryStatus: status.status,
+        deliveryStatusAt: at,
+        ...(lastError ? { lastError } : {}),
+        // Meta gave up on it: it failed for good, and shows among the failed deliveries
+        ...(status.status === 'failed' ? { status: 'failed' as const } : {}),
+        ...(status.status === 'sent' ? {} : { body: null }),
+      })
       .where(eq(outbox.id, row.id))
   }
 }
