@@ -17,9 +17,7 @@
  *   npm run bench:e2e     # BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres
  */
 import { execFile } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { Agent, request } from 'node:http'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -31,6 +29,7 @@ import { type Database, type Db, openDatabase, withPreparedStatements } from '..
 import * as schema from '../src/db/schema/index.js'
 import { createLogger } from '../src/log.js'
 import { createScratchDatabase, ms, percentile, serveOnLoopback } from './loopback-app.js'
+import { agent, citizen, citizenAddress, newTiming } from './webchat-citizens.js'
 
 const CITIZENS = Number(process.env.BENCH_CITIZENS ?? 64)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -42,7 +41,6 @@ const DATABASES = new Set((process.env.BENCH_DATABASES ?? 'postgres,pglite').spl
 /** main.ts opens PostgreSQL with openDatabase's default pool */
 const POOL = 10
 const WARM_UP_CITIZENS = 8
-const REQUEST_TIMEOUT_MS = 30_000
 
 const run = promisify(execFile)
 
@@ -104,80 +102,6 @@ async function countedPostgres(url: string, counter: Counter): Promise<Database>
   return { db: db as unknown as Db, kind: 'postgres', close: () => client.end({ timeout: 5 }) }
 }
 
-type Reply = { text?: string; choices?: { id: string; label: string }[] }
-type Timing = { latencies: number[]; failures: string[] }
-
-const agent = new Agent({ keepAlive: true })
-
-/** POSTs like the page does, from `localAddress`; the replies, or an error naming the status. */
-function post(baseUrl: string, localAddress: string, body: Record<string, unknown>): Promise<Reply[]> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${baseUrl}/webchat/messages`,
-      { method: 'POST', agent, localAddress, headers: { 'content-type': 'application/json', 'accept-language': 'es' } },
-      (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (chunk: Buffer) => chunks.push(chunk))
-        res.on('error', reject)
-        res.on('end', () => {
-          if (res.statusCode !== 200) return reject(new Error(`web chat answered ${res.statusCode}`))
-          const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { replies: Reply[] }
-          resolve(parsed.replies)
-        })
-      },
-    )
-    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('no answer in 30 s')))
-    req.on('error', reject)
-    req.end(JSON.stringify(body))
-  })
-}
-
-const TRACKING_CODE = /\b[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}\b/
-
-/** One complaint, answered as test/support/app.ts's fileWebchatComplaint answers it; each message timed. */
-async function fileComplaint(baseUrl: string, localAddress: string, timing: Timing): Promise<void> {
-  const conversationId = randomUUID()
-  let counter = 0
-  let last: Reply[] = []
-  const send = async (body: Record<string, unknown>) => {
-    counter++
-    const start = performance.now()
-    last = await post(baseUrl, localAddress, { conversationId, messageId: `msg-${counter}-${conversationId}`, ...body })
-    timing.latencies.push(performance.now() - start)
-  }
-  const say = (text: string) => send({ text })
-  const press = async (label: RegExp) => {
-    const choice = last.flatMap((reply) => reply.choices ?? []).find((c) => label.test(c.label))
-    if (!choice) throw new Error(`no choice matching ${label} at message ${counter}`)
-    await send({ choiceId: choice.id })
-  }
-  const text = () => last.map((reply) => reply.text ?? '').join('\n')
-  await say('hola')
-  await press(/queja/i)
-  await press(/^salud/i)
-  await press(/medicamentos/i)
-  await say('guatemala')
-  await say('mixco')
-  await say('Centro de Salud de Mixco')
-  await say('no')
-  await say('Desde hace dos semanas no hay medicamentos para la presión en el centro de salud.')
-  await say('no')
-  await press(/confidencial/i)
-  await say('sí')
-  if (!TRACKING_CODE.test(text())) await say('sí')
-  if (!TRACKING_CODE.test(text())) throw new Error(`no tracking code after message ${counter}`)
-}
-
-async function citizen(baseUrl: string, localAddress: string, rounds: number, timing: Timing): Promise<void> {
-  for (let round = 0; round < rounds; round++) {
-    try {
-      await fileComplaint(baseUrl, localAddress, timing)
-    } catch (error) {
-      timing.failures.push(error instanceof Error ? error.message : String(error))
-    }
-  }
-}
-
 type WebchatRun = { messages: number; seconds: number; cpuMs: number; p50: number; p99: number; max: number; failures: string[] }
 
 /** Composes the app on `database`, warms it up, then lets the citizens loose. */
@@ -190,14 +114,14 @@ async function webchatRun(database: Database, counter?: Counter): Promise<Webcha
   const served = await serveOnLoopback(composed.app)
   try {
     // the first requests compile and cache: not timed, from addresses the timed run does not use
-    const warmUp: Timing = { latencies: [], failures: [] }
-    await Promise.all(Array.from({ length: WARM_UP_CITIZENS }, (_, i) => citizen(served.url, `127.0.1.${i + 2}`, 1, warmUp)))
+    const warmUp = newTiming()
+    await Promise.all(Array.from({ length: WARM_UP_CITIZENS }, (_, i) => citizen({ targets: [served.url], localAddress: citizenAddress(i, 1), rounds: 1 }, warmUp)))
     if (warmUp.failures.length > 0) throw new Error(`the warm-up failed: ${warmUp.failures[0]}`)
     if (counter) Object.assign(counter, { statements: 0, described: 0, transactions: 0, savepoints: 0 })
-    const timing: Timing = { latencies: [], failures: [] }
+    const timing = newTiming()
     const start = performance.now()
     const cpuBefore = process.cpuUsage()
-    await Promise.all(Array.from({ length: CITIZENS }, (_, i) => citizen(served.url, `127.0.${2 + Math.floor(i / 250)}.${2 + (i % 250)}`, ROUNDS, timing)))
+    await Promise.all(Array.from({ length: CITIZENS }, (_, i) => citizen({ targets: [served.url], localAddress: citizenAddress(i), rounds: ROUNDS }, timing)))
     const seconds = (performance.now() - start) / 1000
     const cpu = process.cpuUsage(cpuBefore)
     return {
