@@ -105,6 +105,22 @@ describe('GET /audio/<locale>/<file>', () => {
     expect(mp3.headers.get('content-type')).toBe('audio/mpeg')
   })
 
+  it('answers one byte range with 206, as Safari asks before playing, and refuses one past the end', async () => {
+    const whole = readFileSync(HOLA_OGG)
+    const first = await app.request('/audio/es/menu.prompt.ogg', { headers: { range: 'bytes=0-1' } })
+    expect(first.status).toBe(206)
+    expect(first.headers.get('content-range')).toBe(`bytes 0-1/${whole.length}`)
+    expect(Buffer.from(await first.arrayBuffer())).toEqual(whole.subarray(0, 2))
+    const tail = await app.request('/audio/es/menu.prompt.ogg', { headers: { range: 'bytes=-4' } })
+    expect(Buffer.from(await tail.arrayBuffer())).toEqual(whole.subarray(whole.length - 4))
+    const rest = await app.request('/audio/es/menu.prompt.ogg', { headers: { range: 'bytes=100-' } })
+    expect(rest.headers.get('content-range')).toBe(`bytes 100-${whole.length - 1}/${whole.length}`)
+    const past = await app.request('/audio/es/menu.prompt.ogg', { headers: { range: `bytes=${whole.length}-` } })
+    expect(past.status).toBe(416)
+    const several = await app.request('/audio/es/menu.prompt.ogg', { headers: { range: 'bytes=0-1,4-5' } })
+    expect(several.status).toBe(200)
+  })
+
   it('answers 304 when the browser already has this version', async () => {
     const first = await app.request('/audio/es/menu.prompt.ogg')
     const etag = first.headers.get('etag')
