@@ -79,6 +79,8 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
   const audio = config.AUDIO_PROMPTS_DIR
     ? await loadAudioPrompts(config.AUDIO_PROMPTS_DIR, { warn: (file, reason) => logger.warn({ file, reason }, 'audio prompt skipped') })
     : noAudioPrompts
+  const recorded = Object.values(audio.list()).reduce((sum, keys) => sum + keys.length, 0)
+  if (recorded > 0) logger.info({ recordings: recorded, locales: Object.keys(audio.list()) }, 'audio prompts indexed')
   const channels = createChannels({ db: database.db, config, logger, audio })
   const channelStates = createChannelStates(channels.values())
   // The outbox is made after the runtime it delivers for; the runtime wakes it once it exists.
