@@ -9,7 +9,7 @@ import { cases as casesTable, inboundMessages } from '../../src/db/schema/index.
 import { type AppProcess, eventually, startAppProcess } from '../support/app-process.js'
 import { FAKE_TOKEN, type FakeBotApi, startFakeBotApi } from '../support/fake-bot-api.js'
 import { postgresBinaries, startTempPostgres, type TempPostgres } from '../support/temp-postgres.js'
-import { type CitizenLog, fileComplaintRetrying } from '../support/webchat-citizen.js'
+import { type CitizenLog, fileComplaintRetrying, progressed } from '../support/webchat-citizen.js'
 
 const bin = postgresBinaries()
 const CITIZENS = 6
@@ -39,11 +39,12 @@ describe.runIf(bin)('a crash (SIGKILL) under load, and a restart', () => {
     let app = await startAppProcess({ env })
     apps.push(app)
     const deadline = Date.now() + 120_000
+    let handedOver = 0
     // web chat citizens resend the same message id until they get an answer, wherever the app is
     const webchat = Promise.all(
       Array.from({ length: CITIZENS }, async (_, i) => {
         const logs: CitizenLog[] = []
-        for (let n = 0; n < COMPLAINTS_EACH; n++) logs.push(await fileComplaintRetrying(() => app.url, `127.0.0.${40 + i}`, deadline))
+        for (let n = 0; n < COMPLAINTS_EACH; n++) logs.push(await fileComplaintRetrying(() => app.url, `127.0.0.${40 + i}`, deadline, () => handedOver++))
         return logs
       }),
     )
@@ -59,7 +60,7 @@ describe.runIf(bin)('a crash (SIGKILL) under load, and a restart', () => {
       }
     })()
 
-    await sleep(1500)
+    await progressed(() => handedOver, 30)
     const killed = await app.stop('SIGKILL')
     expect(killed.signal).toBe('SIGKILL')
     await sleep(500)
@@ -130,8 +131,9 @@ describe('a crash (SIGKILL) of the app on PGlite, and a restart', () => {
     let app = await startAppProcess({ env, readyTimeoutMs: 240_000 })
     apps.push(app)
     const deadline = Date.now() + 240_000
-    const webchat = Promise.all(Array.from({ length: 3 }, (_, i) => fileComplaintRetrying(() => app.url, `127.0.0.${60 + i}`, deadline)))
-    await sleep(1500)
+    let handedOver = 0
+    const webchat = Promise.all(Array.from({ length: 3 }, (_, i) => fileComplaintRetrying(() => app.url, `127.0.0.${60 + i}`, deadline, () => handedOver++)))
+    await progressed(() => handedOver, 12)
     await app.stop('SIGKILL')
     // the lock file of the killed process is taken over; PostgreSQL's own recovery replays the WAL
     app = await startAppProcess({ env: { ...env, PORT: new URL(app.url).port }, readyTimeoutMs: 240_000 })

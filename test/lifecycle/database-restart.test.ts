@@ -2,7 +2,7 @@ import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AppProcess, eventually, startAppProcess } from '../support/app-process.js'
 import { postgresBinaries, startTempPostgres, type TempPostgres } from '../support/temp-postgres.js'
-import { type CitizenLog, fileComplaintRetrying } from '../support/webchat-citizen.js'
+import { type CitizenLog, fileComplaintRetrying, progressed } from '../support/webchat-citizen.js'
 
 const bin = postgresBinaries()
 const CITIZENS = 6
@@ -33,15 +33,16 @@ describe.runIf(bin)('a PostgreSQL restart under web chat load', () => {
     const url = await server.createDatabase('database_restart')
     app = await startAppProcess({ env: { DATABASE_URL: url } })
     const deadline = Date.now() + 120_000
+    let handedOver = 0
     // each citizen from its own loopback address, so the per-address limit sees separate clients
     const load = Promise.all(
       Array.from({ length: CITIZENS }, async (_, i) => {
         const logs: CitizenLog[] = []
-        for (let n = 0; n < COMPLAINTS_EACH; n++) logs.push(await fileComplaintRetrying(() => app.url, `127.0.0.${20 + i}`, deadline))
+        for (let n = 0; n < COMPLAINTS_EACH; n++) logs.push(await fileComplaintRetrying(() => app.url, `127.0.0.${20 + i}`, deadline, () => handedOver++))
         return logs
       }),
     )
-    await sleep(1500)
+    await progressed(() => handedOver, 30)
     await server.stop()
     const down = await eventually(async () => {
       const health = await healthOf(app)

@@ -8,7 +8,7 @@ export type CitizenLog = { conversationId: string; acknowledged: Map<string, Web
 
 export const TRACKING_CODE = /\b[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}\b/
 
-type Target = { url: () => string; localAddress: string; deadline: number }
+type Target = { url: () => string; localAddress: string; deadline: number; onAcknowledged?: () => void }
 
 const agent = new Agent({ keepAlive: true })
 
@@ -46,6 +46,7 @@ async function postUntilAnswered(target: Target, log: CitizenLog, body: Record<s
     const answer = await postOnce(target, body).catch(() => undefined)
     if (answer?.status === 200) {
       log.acknowledged.set(body.messageId, answer.replies)
+      target.onAcknowledged?.()
       return answer.replies
     }
     if (Date.now() > target.deadline) throw new Error(`message ${body.messageId} got no 200 before the deadline (last: ${answer?.status ?? 'no answer'})`)
@@ -58,11 +59,11 @@ async function postUntilAnswered(target: Target, log: CitizenLog, body: Record<s
 /**
  * One citizen filing a confidential health complaint through the web chat, as bench/webchat-e2e.ts
  * does, each message retried until acknowledged. `url` is read at every attempt (the app may come
- * back on another process).
+ * back on another process); `onAcknowledged` hears of every 200, so a test can strike mid-load.
  */
-export async function fileComplaintRetrying(url: () => string, localAddress: string, deadline: number): Promise<CitizenLog> {
+export async function fileComplaintRetrying(url: () => string, localAddress: string, deadline: number, onAcknowledged?: () => void): Promise<CitizenLog> {
   const log: CitizenLog = { conversationId: randomUUID(), acknowledged: new Map(), retries: 0, trackingCodes: [] }
-  const target = { url, localAddress, deadline }
+  const target = { url, localAddress, deadline, onAcknowledged }
   let counter = 0
   let last: WebchatReply[] = []
   const send = async (body: Record<string, unknown>) => {
@@ -93,4 +94,13 @@ export async function fileComplaintRetrying(url: () => string, localAddress: str
   if (!code) throw new Error(`no tracking code after message ${counter}`)
   log.trackingCodes.push(code)
   return log
+}
+
+/** Resolves once `count()` reaches `at`: the test strikes while the citizens are mid-complaint. */
+export async function progressed(count: () => number, at: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (count() < at) {
+    if (Date.now() > deadline) throw new Error(`only ${count()} messages acknowledged in ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
 }
