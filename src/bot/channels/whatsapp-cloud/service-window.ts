@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, lt } from 'drizzle-orm'
 import type { Db } from '../../../db/client.js'
 import { contacts } from '../../../db/schema/index.js'
 import { releaseHeld } from '../../outbox.js'
@@ -22,7 +22,13 @@ export async function serviceWindow(db: Db, address: string, at: Date): Promise<
 /**
  * The citizen wrote, so the window is open again: messages held for it become due now, ahead of
  * the answers to what they just wrote (called before the message is handled; ids keep the order).
+ * The window is marked open first, so a delivery run between this and the message's own
+ * transaction does not find it still closed and hold them again.
  */
 export async function reopenServiceWindow(db: Db, address: string, at: Date): Promise<void> {
+  await db
+    .update(contacts)
+    .set({ lastSeenAt: at })
+    .where(and(eq(contacts.channel, 'whatsapp-cloud'), eq(contacts.channelUserId, address), lt(contacts.lastSeenAt, at)))
   await releaseHeld(db, 'whatsapp-cloud', address, at)
 }
