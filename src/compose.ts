@@ -2,7 +2,7 @@ import type { Hono } from 'hono'
 import { createApp } from './app.js'
 import type { Channel, ChannelKind } from './bot/channel.js'
 import { type ChannelStates, createChannelStates } from './bot/channel-states.js'
-import { type ChannelConfig, createChannels } from './bot/create-channels.js'
+import { type ChannelConfig, createChannels, loadChannelModules } from './bot/create-channels.js'
 import { createInboundIntake } from './bot/channels/inbound-intake.js'
 import { loadAudioPrompts, noAudioPrompts } from './bot/audio-prompts.js'
 import { createOutboxWorker, type OutboxWorker } from './bot/outbox.js'
@@ -81,6 +81,7 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
     : noAudioPrompts
   const recorded = Object.values(audio.list()).reduce((sum, keys) => sum + keys.length, 0)
   if (recorded > 0) logger.info({ recordings: recorded, locales: Object.keys(audio.list()) }, 'audio prompts indexed')
+  await loadChannelModules(config)
   const channels = createChannels({ db: database.db, config, logger, audio })
   const channelStates = createChannelStates(channels.values())
   // The outbox is made after the runtime it delivers for; the runtime wakes it once it exists.

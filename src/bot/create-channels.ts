@@ -3,7 +3,6 @@ import type { Db } from '../db/client.js'
 import type { Logger } from '../log.js'
 import type { AudioPrompts } from './audio-prompts.js'
 import type { Channel, ChannelKind } from './channel.js'
-import { createTelegramChannel } from './channels/telegram/telegram-channel.js'
 import { createWebchatChannel } from './channels/webchat/webchat-channel.js'
 import { type BaileysConfig, baileysFromConfig } from './channels/whatsapp-baileys/from-config.js'
 import { type WhatsappCloudConfig, whatsappCloudFromConfig } from './channels/whatsapp-cloud/from-config.js'
@@ -15,15 +14,27 @@ export type ChannelConfig = Partial<
   BaileysConfig &
   WhatsappCloudConfig
 
-/** The channels this deployment runs; the web chat always, others when configured. */
+type TelegramModule = typeof import('./channels/telegram/telegram-channel.js')
+let telegramModule: TelegramModule | undefined
+
+/**
+ * Imports the modules of the channels `config` turns on, before `createChannels`: grammY and its
+ * plugins (about 18 MB resident) are loaded only where a Telegram token is set.
+ */
+export async function loadChannelModules(config: ChannelConfig = {}): Promise<void> {
+  if (config.TELEGRAM_BOT_TOKEN) telegramModule ??= await import('./channels/telegram/telegram-channel.js')
+}
+
+/** The channels this deployment runs; the web chat always, others when configured (see loadChannelModules). */
 export function createChannels(deps: { db: Db; config?: ChannelConfig; logger: Logger; audio?: AudioPrompts }): Map<ChannelKind, Channel> {
   const channels = new Map<ChannelKind, Channel>()
   const config = deps.config ?? {}
   channels.set('webchat', createWebchatChannel(deps.db))
   if (config.TELEGRAM_BOT_TOKEN) {
+    if (!telegramModule) throw new Error('the Telegram module is not loaded: await loadChannelModules(config) before createChannels')
     channels.set(
       'telegram',
-      createTelegramChannel({
+      telegramModule.createTelegramChannel({
         db: deps.db,
         logger: deps.logger,
         token: config.TELEGRAM_BOT_TOKEN,
