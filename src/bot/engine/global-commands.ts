@@ -39,19 +39,42 @@ const MARKS = /\p{M}/gu
 export function parseGlobalCommand(text: string, vocabulary: Vocabulary): GlobalCommand | null {
   const alone = vocabulary.alone.get(normalize(text))
   if (alone) return alone
-  const message = folded(text.trim())
-  const language = languageCommand(message, vocabulary)
-  if (language) return language
-  for (const lead of vocabulary.withCode) {
-    const command = withCode(lead, message)
-    // a sentence that starts with the word ("unirme a la mesa") is nobody's command
-    if (command !== undefined) return command
+  const raw = text.trim()
+  // only the leads that begin with the message's first word can match it: most answers start with none
+  const leads = vocabulary.leadsByKey.get(leadKey(raw))
+  if (leads !== undefined) {
+    const message = folded(raw)
+    const language = languageCommand(message, leads.language, vocabulary)
+    if (language) return language
+    for (const lead of leads.withCode) {
+      const command = withCode(lead, message)
+      // a sentence that starts with the word ("unirme a la mesa") is nobody's command
+      if (command !== undefined) return command
+    }
   }
-  const bare = BARE_CODE.exec(message.raw.toUpperCase())
-  if (bare && vocabulary.codeFlow !== undefined) {
-    return { name: 'flow', flow: vocabulary.codeFlow, code: bare.slice(1).filter((piece) => piece !== undefined).join('-'), bare: true }
-  }
+  // upper-casing never shortens a text, and a code alone is at most 11 characters
+  if (vocabulary.codeFlow === undefined || raw.length > BARE_CODE_MAX_LENGTH) return null
+  const bare = BARE_CODE.exec(raw.toUpperCase())
+  if (bare) return { name: 'flow', flow: vocabulary.codeFlow, code: bare.slice(1).filter((piece) => piece !== undefined).join('-'), bare: true }
   return null
+}
+
+/** "K7QM3-XHA2P" */
+const BARE_CODE_MAX_LENGTH = 11
+/** the optional "/" and the letters, digits and marks a message starts with */
+const FIRST_WORD = /^\/?[\p{L}\p{N}\p{M}]*/u
+const ASCII_WORD = /^[A-Za-z0-9]*$/
+const LEADING_LETTERS = /^[\p{L}\p{N}]*/u
+
+/**
+ * The key of the leads a message may start with (phraseKey in vocabulary.ts): the letters and
+ * digits of its first word, folded as the leads are matched (folded()). A lead's words are letters
+ * and digits of folded text, so a message it matches has the same key.
+ */
+function leadKey(raw: string): string {
+  const word = (FIRST_WORD.exec(raw)?.[0] ?? '').replace(/^\//u, '')
+  if (ASCII_WORD.test(word)) return word.toLowerCase()
+  return LEADING_LETTERS.exec(folded(word).folded)?.[0] ?? ''
 }
 
 /** A message as typed, and folded to lower case without accents for finding the words that lead it. */
@@ -89,8 +112,8 @@ function withCode({ flow, trigger, lead }: CodeLead, message: Folded): GlobalCom
 }
 
 /** "idioma en", "language español": switch at once; "idioma fr" (not offered) opens the language question. */
-function languageCommand(message: Folded, vocabulary: Vocabulary): GlobalCommand | undefined {
-  for (const lead of vocabulary.languageLeads) {
+function languageCommand(message: Folded, leads: readonly RegExp[], vocabulary: Vocabulary): GlobalCommand | undefined {
+  for (const lead of leads) {
     const rest = after(lead, message)?.trim()
     if (rest === undefined || rest === '') continue
     const locale = vocabulary.languageNames.get(normalize(rest))

@@ -14,6 +14,12 @@ export type Vocabulary = {
   withCode: readonly CodeLead[]
   /** the words of `idioma`, as leads for "idioma en" */
   languageLeads: readonly RegExp[]
+  /**
+   * the leads above (language first, then the flows' in their order) by the first word they start
+   * with (leadKey): a message is tried only against the leads its own first word can begin, so an
+   * answer that starts with no command word costs one lookup rather than a pattern per word
+   */
+  leadsByKey: ReadonlyMap<string, Leads>
   /** the offered languages as the language question lists them */
   languages: readonly Language[]
   /** a language's code, name or alias, normalised -> its code ("english" -> en) */
@@ -36,7 +42,11 @@ export type WordSet = { words: ReadonlySet<string>; emoji: readonly string[] }
 
 export type VocabularyCommand = { name: 'menu' } | { name: 'help' } | { name: 'cancel' } | { name: 'language' } | { name: 'flow'; flow: string }
 
-export type CodeLead = { flow: string; trigger: Trigger; lead: RegExp }
+/** `key`: the first letters and digits of the words (phraseKey) */
+export type CodeLead = { flow: string; trigger: Trigger; lead: RegExp; key: string }
+
+/** The leads that share a first word. */
+export type Leads = { language: readonly RegExp[]; withCode: readonly CodeLead[] }
 
 export type Language = { code: string; name: string; aliases: readonly string[] }
 
@@ -95,7 +105,7 @@ export function buildVocabulary({ flows, locales, text }: VocabularyInput): Voca
     const phrases = [...new Set(listOf(trigger.words).map(normalize).filter((w) => w !== ''))]
     for (const phrase of phrases) {
       if (trigger.code !== 'required') claim(phrase, { name: 'flow', flow: flow.id }, `flow "${flow.id}" (${trigger.words})`)
-      if (trigger.code !== 'none') withCode.push({ flow: flow.id, trigger, lead: leadOf(phrase) })
+      if (trigger.code !== 'none') withCode.push({ flow: flow.id, trigger, lead: leadOf(phrase), key: phraseKey(phrase) })
     }
   }
   // "compartir mis datos CODE" is tried before any shorter lead that could begin it
@@ -109,6 +119,8 @@ export function buildVocabulary({ flows, locales, text }: VocabularyInput): Voca
   if (menuFlow === undefined) problems.push('no flow has the role "menu" (where an idle contact starts)')
   if (problems.length > 0 || menuFlow === undefined) throw new Error(`invalid words:\n- ${problems.join('\n- ')}`)
 
+  const languagePhrases = [...new Set(listOf(COMMAND_WORD_KEYS.language).map(normalize).filter((w) => w !== ''))]
+  const languageLeads = languagePhrases.map(leadOf)
   const languages = languagesOf(locales, text)
   const languageNames = new Map<string, string>()
   for (const language of languages) {
@@ -119,7 +131,8 @@ export function buildVocabulary({ flows, locales, text }: VocabularyInput): Voca
   return {
     alone,
     withCode,
-    languageLeads: [...new Set(listOf(COMMAND_WORD_KEYS.language).map(normalize).filter((w) => w !== ''))].map(leadOf),
+    languageLeads,
+    leadsByKey: leadsByKey(languagePhrases.map((phrase) => ({ key: phraseKey(phrase), lead: leadOf(phrase) })), withCode),
     languages,
     languageNames,
     yes: wordSet(listOf(ANSWER_WORD_KEYS.yes)),
@@ -130,6 +143,29 @@ export function buildVocabulary({ flows, locales, text }: VocabularyInput): Voca
     ...(languageFlow === undefined ? {} : { languageFlow }),
     ...(codeFlows[0] === undefined ? {} : { codeFlow: codeFlows[0] }),
   }
+}
+
+/**
+ * The key a lead is filed under: the letters and digits its first word starts with. A lead matches
+ * only a message (folded) that starts with that word, so the message's own key (leadKey in
+ * global-commands.ts, the same run of letters and digits) is the same.
+ */
+export function phraseKey(phrase: string): string {
+  return LEADING_LETTERS.exec(phrase)?.[0] ?? ''
+}
+
+const LEADING_LETTERS = /^[\p{L}\p{N}]*/u
+
+function leadsByKey(language: readonly { key: string; lead: RegExp }[], withCode: readonly CodeLead[]): Map<string, Leads> {
+  const byKey = new Map<string, { language: RegExp[]; withCode: CodeLead[] }>()
+  const at = (key: string) => {
+    let leads = byKey.get(key)
+    if (leads === undefined) byKey.set(key, (leads = { language: [], withCode: [] }))
+    return leads
+  }
+  for (const { key, lead } of language) at(key).language.push(lead)
+  for (const lead of withCode) at(lead.key).withCode.push(lead)
+  return byKey
 }
 
 /** The words of a comma-separated list ("sí pues, simón"). */
