@@ -176,13 +176,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const engine = await engineFor(tx, context.now, session, { channel: context.channel, sharedScreen: context.sharedScreen === true })
       const first = step(session, input, engine)
       // the savepoint costs two round trips: only a step that asks for effects has writes to undo
-      if (first.effects.length === 0) return { session: first.session, replies: first.replies }
-      return await tx.transaction((savepoint) => performEffects(savepoint, first, engine, context))
+      if (first.effects.length === 0) return { session: first.session, replies: first.replies, acted: false }
+      return { ...(await tx.transaction((savepoint) => performEffects(savepoint, first, engine, context))), acted: true }
     } catch (error) {
       options.logger.error({ err: error, channel: context.channel, node: session.nodeId }, 'an effect failed; the citizen was asked to send again')
       const engine = await engineFor(tx, context.now, session, { channel: context.channel, sharedScreen: context.sharedScreen === true })
       // the answer counts as activity, so the question does not expire under them
-      return recover({ ...session, lastActivityAt: context.now.toISOString() }, engine)
+      return { ...recover({ ...session, lastActivityAt: context.now.toISOString() }, engine), acted: false }
     }
   }
 
@@ -208,15 +208,20 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         .onConflictDoUpdate({ target: [contacts.channel, contacts.channelUserId], set: { lastSeenAt: at } })
         .returning({ id: contacts.id, locale: contacts.locale })
       if (!contact) throw new Error('contact upsert returned nothing')
-      // An inline channel's dedupe key is unlinkable to the contact; so is its row (no contact id).
-      if (!inline) await tx.update(inboundMessages).set({ contactId: contact.id }).where(eq(inboundMessages.id, inbound.id))
-
-      await tx
+      // One statement makes the session if missing and locks it (a no-op update locks as FOR UPDATE
+      // does) and reads it. Statements sent together here and below go out in one round trip on
+      // PostgreSQL (postgres.js pipelines what a connection is given at once).
+      const locked = tx
         .insert(sessions)
         .values({ contactId: contact.id, state: newSession(contact.locale) })
-        .onConflictDoNothing()
-      const [row] = await tx.select().from(sessions).where(eq(sessions.contactId, contact.id)).for('update')
-      if (!row) throw new Error('session row missing after insert')
+        .onConflictDoUpdate({ target: sessions.contactId, set: { version: sql`${sessions.version}` } })
+        .returning({ state: sessions.state })
+      // An inline channel's dedupe key is unlinkable to the contact; so is its row (no contact id).
+      const [[row]] = await Promise.all([
+        locked,
+        inline ? undefined : tx.update(inboundMessages).set({ contactId: contact.id }).where(eq(inboundMessages.id, inbound.id)),
+      ])
+      if (!row) throw new Error('session upsert returned nothing')
       const session = SessionSchema.parse(row.state)
 
       const context: EffectContext = {
@@ -229,28 +234,32 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
       const result = await stepOrRecover(tx, session, message.content, context)
       await dropUnexpectedMedia(tx, message, result.session)
-      // "borrar mis datos" deleted the contact: keep nothing more of it, not even this exchange
-      const [kept] = await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, contact.id))
+      // "borrar mis datos" deleted the contact: keep nothing more of it, not even this exchange.
+      // Only an effect deletes, so a step without one needs no look.
+      const [kept] = result.acted ? await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, contact.id)) : [contact]
       if (!kept) {
         if (!inline) queue()
         return forgottenReplies(tx, message, result.replies, inline, at, result.session.locale)
       }
 
-      await tx
-        .update(sessions)
-        .set({ state: result.session, version: sql`${sessions.version} + 1`, updatedAt: at })
-        .where(eq(sessions.contactId, contact.id))
+      const writes: Promise<unknown>[] = [
+        tx
+          .update(sessions)
+          .set({ state: result.session, version: sql`${sessions.version} + 1`, updatedAt: at })
+          .where(eq(sessions.contactId, contact.id))
+          .execute(),
+      ]
       if (result.session.locale !== contact.locale) {
-        await tx.update(contacts).set({ locale: result.session.locale }).where(eq(contacts.id, contact.id))
+        writes.push(tx.update(contacts).set({ locale: result.session.locale }).where(eq(contacts.id, contact.id)).execute())
       }
       if (result.replies.length > 0 && inline) {
         // Answered in the request: kept only sealed for a retry, and only for minutes (trail purge).
         if (message.replay) {
-          await tx.insert(replyReplays).values({ inboundId: inbound.id, sealed: message.replay.seal(Buffer.from(JSON.stringify(result.replies))), createdAt: at })
+          writes.push(tx.insert(replyReplays).values({ inboundId: inbound.id, sealed: message.replay.seal(Buffer.from(JSON.stringify(result.replies))), createdAt: at }).execute())
         }
       } else if (result.replies.length > 0) {
         queue()
-        await enqueue(
+        writes.push(enqueue(
           tx,
           result.replies.map((reply) => ({
             channel: message.channel,
@@ -263,8 +272,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
             // the worker compares with the app's clock, not the database's
             notBefore: at,
           })),
-        )
+        ))
       }
+      await Promise.all(writes)
       options.logger.debug(
         { channel: message.channel, replies: result.replies.length, node: result.session.nodeId },
         'inbound message handled',
