@@ -14,6 +14,24 @@ export function literal(text: string): string {
 
 /** The context with a translate that passes literal texts through untouched. */
 export function withLiteralTexts(ctx: EngineContext): EngineContext {
-  const t: Translate = (locale, key, vars) => (key.startsWith(LITERAL_PREFIX) ? key.slice(LITERAL_PREFIX.length) : ctx.t(locale, key, vars))
-  return { ...ctx, t }
+  const t = literalAware(ctx.t)
+  return t === ctx.t ? ctx : { ...ctx, t }
+}
+
+/**
+ * One wrapper per translate function, made once: a context is built for every message, its
+ * translate is the same each time.
+ */
+const wrapped = new WeakMap<Translate, Translate>()
+const wrappers = new WeakSet<Translate>()
+
+function literalAware(translate: Translate): Translate {
+  if (wrappers.has(translate)) return translate
+  let t = wrapped.get(translate)
+  if (t === undefined) {
+    t = (locale, key, vars) => (key.startsWith(LITERAL_PREFIX) ? key.slice(LITERAL_PREFIX.length) : translate(locale, key, vars))
+    wrapped.set(translate, t)
+    wrappers.add(t)
+  }
+  return t
 }
