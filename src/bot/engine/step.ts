@@ -1,3 +1,4 @@
+import { copySession } from './copy-session.js'
 import { forgetOffered, forgetPicked, OFFERED_VAR } from './answer.js'
 import { expiryNotice, isExpired } from './expiry.js'
 import { parseGlobalCommand, runGlobalCommand } from './global-commands.js'
@@ -17,7 +18,7 @@ const RETRY_HINT_EVERY = 3
  */
 export function step(session: Session, input: Input, context: EngineContext): StepResult {
   const ctx = withLiteralTexts(context)
-  const turn: Turn = { session: structuredClone(session), replies: [], effects: [] }
+  const turn: Turn = { session: copySession(session), replies: [], effects: [] }
   if (input.kind === 'effect.result') resume(turn, input, ctx)
   else answer(turn, input, ctx)
   return turn
@@ -30,7 +31,7 @@ export function step(session: Session, input: Input, context: EngineContext): St
  */
 export function recover(session: Session, context: EngineContext): StepResult {
   const ctx = withLiteralTexts(context)
-  const turn: Turn = { session: structuredClone(session), replies: [], effects: [] }
+  const turn: Turn = { session: copySession(session), replies: [], effects: [] }
   turn.replies.push({ text: ctx.t(session.locale, 'engine.effectFailed') })
   const question = session.waiting === 'input' ? currentQuestion(session, ctx) : undefined
   if (question) turn.replies.push(questionReply(question, turn.session, ctx))
@@ -41,7 +42,7 @@ export function recover(session: Session, context: EngineContext): StepResult {
 /** Starts a flow for a contact without waiting for them to write (a poll, a follow-up question). */
 export function begin(session: Session, flowId: string, context: EngineContext, vars: Record<string, Json> = {}): StepResult {
   const ctx = withLiteralTexts(context)
-  const turn: Turn = { session: structuredClone(session), replies: [], effects: [] }
+  const turn: Turn = { session: copySession(session), replies: [], effects: [] }
   // the question we open now expires like any other if it goes unanswered
   turn.session.lastActivityAt = ctx.now.toISOString()
   startFlow(turn, flowId, ctx, vars)
