@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import { openDatabase } from '../../src/db/client.js'
 import { freshDatabase } from '../support/database.js'
 
@@ -12,7 +13,8 @@ describe('openDatabase', () => {
     const database = await openDatabase({ kind: 'postgres', url: scratch.url ?? '', maxConnections: 1 })
     try {
       const prepared = async () => {
-        const rows = await database.db.execute<{ n: string }>(sql`select count(*)::text as n from pg_prepared_statements where statement like ${'%dialogo-probe%'}`)
+        // postgres.js answers raw statements as an array of rows
+        const rows = z.array(z.object({ n: z.string() })).parse(await database.db.execute(sql`select count(*)::text as n from pg_prepared_statements where statement like ${'%dialogo-probe%'}`))
         return Number(rows[0]?.n)
       }
       await database.db.execute(sql`select ${1}::int as one -- dialogo-probe top`)
@@ -31,8 +33,9 @@ describe('openDatabase', () => {
   it('runs statements in transactions on PGlite, where nothing is prepared', async () => {
     const database = await openDatabase({ kind: 'pglite' })
     try {
-      const rows = await database.db.transaction((tx) => tx.execute<{ one: number }>(sql`select ${1}::int as one`))
-      expect(rows.rows[0]?.one).toBe(1)
+      // PGlite answers raw statements as { rows }
+      const result = z.object({ rows: z.array(z.object({ one: z.number() })) }).parse(await database.db.transaction((tx) => tx.execute(sql`select ${1}::int as one`)))
+      expect(result.rows[0]?.one).toBe(1)
     } finally {
       await database.close()
     }
