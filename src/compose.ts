@@ -81,16 +81,18 @@ export async function compose({ database, config, logger, now }: ComposeOptions)
     : noAudioPrompts
   const recorded = Object.values(audio.list()).reduce((sum, keys) => sum + keys.length, 0)
   if (recorded > 0) logger.info({ recordings: recorded, locales: Object.keys(audio.list()) }, 'audio prompts indexed')
-  await loadChannelModules(config)
-  const channels = createChannels({ db: database.db, config, logger, audio })
-  const channelStates = createChannelStates(channels.values())
-  // The outbox is made after the runtime it delivers for; the runtime wakes it once it exists.
-  let wakeOutbox = () => {}
   // Languages are files: the operator's folder joins the built-in one; the words of every offered
   // language are read once, and every effect a flow names must have a handler before anyone writes.
   const locales = sharedLocales()
   if (config.LOCALES_DIR !== undefined) locales.addFolder(config.LOCALES_DIR)
   const offered = locales.offered({ minPercent: config.LOCALE_MIN_COMPLETENESS ?? 100, defaultLocale: config.DEFAULT_LOCALE })
+  await loadChannelModules(config)
+  // Telegram's "/" menu in each offered language, from the same words
+  const commandMenus = { flows, locales: offered, defaultLocale: config.DEFAULT_LOCALE, own: locales.own, t: locales.t }
+  const channels = createChannels({ db: database.db, config, logger, audio, commandMenus })
+  const channelStates = createChannelStates(channels.values())
+  // The outbox is made after the runtime it delivers for; the runtime wakes it once it exists.
+  let wakeOutbox = () => {}
   const handlers = createEffectHandlers({ oversightUnitCode: config.OVERSIGHT_UNIT_CODE, lookupsPerHour: config.STATUS_LOOKUPS_PER_HOUR, officeUrl: config.OFFICE_URL })
   validateEffects(flows, Object.keys(handlers))
   const runtime = createRuntime({

@@ -2,6 +2,7 @@ import type { Config } from '../config.js'
 import type { Db } from '../db/client.js'
 import type { Logger } from '../log.js'
 import type { AudioPrompts } from './audio-prompts.js'
+import { type CommandMenuInput, commandMenus } from './channels/telegram/bot-commands.js'
 import type { Channel, ChannelKind } from './channel.js'
 import { createWebchatChannel } from './channels/webchat/webchat-channel.js'
 import { type BaileysConfig, baileysFromConfig } from './channels/whatsapp-baileys/from-config.js'
@@ -26,7 +27,14 @@ export async function loadChannelModules(config: ChannelConfig = {}): Promise<vo
 }
 
 /** The channels this deployment runs; the web chat always, others when configured (see loadChannelModules). */
-export function createChannels(deps: { db: Db; config?: ChannelConfig; logger: Logger; audio?: AudioPrompts }): Map<ChannelKind, Channel> {
+export function createChannels(deps: {
+  db: Db
+  config?: ChannelConfig
+  logger: Logger
+  audio?: AudioPrompts
+  /** the flows and offered locales Telegram's command menus are made of */
+  commandMenus?: CommandMenuInput
+}): Map<ChannelKind, Channel> {
   const channels = new Map<ChannelKind, Channel>()
   const config = deps.config ?? {}
   channels.set('webchat', createWebchatChannel(deps.db))
@@ -41,6 +49,7 @@ export function createChannels(deps: { db: Db; config?: ChannelConfig; logger: L
         apiRoot: config.TELEGRAM_API_ROOT,
         webhook: config.TELEGRAM_WEBHOOK_URL ? { url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET } : undefined,
         audio: deps.audio,
+        ...(deps.commandMenus ? { commandMenus: commandMenus(deps.commandMenus) } : {}),
       }),
     )
   }

@@ -3,11 +3,12 @@ import { autoRetry } from '@grammyjs/auto-retry'
 import { type RunnerHandle, sequentialize } from '@grammyjs/runner'
 import { Bot, GrammyError, HttpError, type Transformer } from 'grammy'
 import type { Db } from '../../../db/client.js'
-import { createTranslate, defaultLocale } from '../../../i18n/index.js'
+import { flows } from '../../../flows/index.js'
+import { createTranslate, defaultLocale, sharedLocales } from '../../../i18n/index.js'
 import type { Logger } from '../../../log.js'
 import { type AudioPrompts, noAudioPrompts } from '../../audio-prompts.js'
 import type { Channel, DeliveryResult, InboundHandler } from '../../channel.js'
-import { botCommands, COMMAND_LOCALES } from './bot-commands.js'
+import { type CommandMenu, commandMenus } from './bot-commands.js'
 import { startLongPolling } from './long-polling.js'
 import { createRateLimiter, type RateLimiterOptions } from './rate-limiter.js'
 import { renderReply } from './render-reply.js'
@@ -29,6 +30,8 @@ export type TelegramChannelOptions = {
   now?: () => Date
   /** recorded prompts, sent as a voice note before the text they say */
   audio?: AudioPrompts
+  /** the `/` menus (commandMenus from the offered locales); by default the built-in flows' in every complete locale */
+  commandMenus?: readonly CommandMenu[]
 }
 
 const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query'] as const
@@ -112,7 +115,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Channel 
       handler = handle
       // every call gets the signal: a Bot API that never answers aborts the attempt, not the app
       await bot.init(signal)
-      await setCommands(bot, t, options.logger, signal)
+      await setCommands(bot, options.commandMenus ?? defaultCommandMenus(), options.logger, signal)
       if (options.webhook && secret) {
         await bot.api.setWebhook(options.webhook.url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] }, signal)
         options.logger.info({ mode: 'webhook' }, 'telegram channel started')
@@ -140,10 +143,16 @@ function grammySignal(signal: AbortSignal | undefined): GrammySignal {
   return signal as unknown as GrammySignal
 }
 
-async function setCommands(bot: Bot, t: ReturnType<typeof createTranslate>, logger: Logger, signal?: GrammySignal) {
+function defaultCommandMenus(): CommandMenu[] {
+  const locales = sharedLocales()
+  return commandMenus({ flows, locales: locales.offered({ minPercent: 100, defaultLocale }), defaultLocale, own: locales.own, t: locales.t })
+}
+
+async function setCommands(bot: Bot, menus: readonly CommandMenu[], logger: Logger, signal?: GrammySignal) {
   try {
-    for (const locale of COMMAND_LOCALES) await bot.api.setMyCommands(botCommands(locale, t), { language_code: locale }, signal)
-    await bot.api.setMyCommands(botCommands('es', t), undefined, signal)
+    for (const { languageCode, commands } of menus) {
+      await bot.api.setMyCommands(commands, languageCode === undefined ? undefined : { language_code: languageCode }, signal)
+    }
   } catch (error) {
     // an aborted start is retried as a whole
     if (signal?.aborted) throw error
