@@ -305,7 +305,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       queue()
       await enqueue(
         tx,
-        result.replies.map((reply) => ({ channel: channel.data, address: contact.channelUserId, contactId, locale: result.session.locale, reply, kind: 'flow' as const })),
+        result.replies.map((reply) => ({ channel: channel.data, address: contact.channelUserId, contactId, locale: result.session.locale, reply, kind: 'flow' as const, notBefore: at })),
       )
     }
     return 'started'
