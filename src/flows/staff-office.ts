@@ -7,7 +7,8 @@ import type { FlowDefinition } from './flow-definition.js'
 export const staffOfficeFlow = {
   id: 'staffOffice',
   title: 'staff.office.title',
-  triggers: { words: 'staff.office.triggers', code: 'none' },
+  // "oficina" may be a citizen's answer (where it happened): mid-complaint it asks before leaving
+  triggers: { words: 'staff.office.triggers', code: 'none', asksFirst: true },
   start: 'signIn',
   nodes: {
     signIn: { kind: 'effect', effect: 'office.signIn', args: {}, resultVar: 'office', next: 'report' },

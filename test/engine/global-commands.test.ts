@@ -91,6 +91,30 @@ describe('global commands in the middle of a complaint', () => {
     expect(result.session).toMatchObject({ flowId: 'menu', nodeId: 'action', vars: {} })
   })
 
+  it('a staff word alone as a free-text answer ("Oficina") asks first and keeps the answers; the word again opens that flow', () => {
+    const talk = midComplaint()
+    const before = { ...talk.session.vars }
+    const asked = talk.send('Oficina')
+    expect(talk.texts(asked)).toEqual([talk.t('engine.leaveConfirmFor', { word: 'oficina' }), talk.t('complaint.facility.prompt')])
+    expect(asked.effects).toEqual([])
+    expect(asked.session).toMatchObject({ flowId: 'complaint', nodeId: 'facility', vars: { ...before, _leaveAsked: true } })
+    const left = talk.send('oficina')
+    expect(left.session.flowId).toBe('staffOffice')
+  })
+
+  it('after the staff word was asked about, answering the question goes on with the complaint', () => {
+    const talk = midComplaint()
+    talk.send('oficina')
+    const result = talk.send('Oficina municipal de salud')
+    expect(result.session).toMatchObject({ flowId: 'complaint', nodeId: 'conflict' })
+    expect(result.session.vars).toMatchObject({ sector: 'health', facility: 'Oficina municipal de salud' })
+  })
+
+  it('the staff word before anything was answered, or while idle, opens its flow at once', () => {
+    expect(chat({ flow: 'complaint' }).send('oficina').session.flowId).toBe('staffOffice')
+    expect(chat().send('oficina').session.flowId).toBe('staffOffice')
+  })
+
   it('"menu" before anything was answered goes straight to the menu', () => {
     const talk = chat({ flow: 'complaint' })
     expect(talk.texts(talk.send('menu'))).toEqual([talk.t('menu.welcome'), talk.t('menu.prompt')])

@@ -138,16 +138,10 @@ export function runGlobalCommand(turn: Turn, command: GlobalCommand, ctx: Engine
   const t = (key: string) => ctx.t(session.locale, key)
   const { menuFlow, languageFlow } = ctx.vocabulary
   switch (command.name) {
-    case 'menu': {
+    case 'menu':
       // a half-told complaint is not thrown away by one word: asked once, "menu" again leaves it
-      const question = currentQuestion(session, ctx)
-      if (question && inOwnFlow(session, ctx) && hasAnswers(session.vars) && session.vars[LEAVE_ASKED_VAR] !== true) {
-        session.vars[LEAVE_ASKED_VAR] = true
-        turn.replies.push({ text: t('engine.leaveConfirm') }, questionReply(question, session, ctx))
-        return
-      }
+      if (askedBeforeLeaving(turn, t('engine.leaveConfirm'), ctx)) return
       return startFlow(turn, menuFlow, ctx)
-    }
     case 'help':
       turn.replies.push({ text: t('engine.help') })
       return repeatQuestionOrMenu(turn, ctx)
@@ -170,9 +164,36 @@ export function runGlobalCommand(turn: Turn, command: GlobalCommand, ctx: Engine
       if (code === undefined && malformed === undefined && ctx.flows[flow]?.triggers?.cancelsOwnFlow === true && inOwnFlow(session, ctx)) {
         return runGlobalCommand(turn, { name: 'cancel' }, ctx)
       }
+      // a word that may be an answer ("¿En qué establecimiento?" "Oficina"), when its flow says so: asked once, as "menu" is
+      const trigger = ctx.flows[flow]?.triggers
+      if (code === undefined && malformed === undefined && trigger?.asksFirst === true && flow !== session.flowId) {
+        const word = firstWord(ctx.t(session.locale, trigger.words))
+        if (word !== undefined && askedBeforeLeaving(turn, ctx.t(session.locale, 'engine.leaveConfirmFor', { word }), ctx)) return
+      }
       return startFlow(turn, flow, ctx, code !== undefined ? { code } : malformed !== undefined ? { malformed } : {})
     }
   }
+}
+
+/**
+ * Inside their own conversation, with something told and a question waiting, a word that would
+ * leave it asks first (once): says `notice`, asks the question again and keeps every answer. False
+ * when there is nothing to lose or it was asked already: then the word leaves.
+ */
+function askedBeforeLeaving(turn: Turn, notice: string, ctx: EngineContext): boolean {
+  const { session } = turn
+  const question = currentQuestion(session, ctx)
+  if (!question || !inOwnFlow(session, ctx) || !hasAnswers(session.vars) || session.vars[LEAVE_ASKED_VAR] === true) return false
+  session.vars[LEAVE_ASKED_VAR] = true
+  turn.replies.push({ text: notice }, questionReply(question, session, ctx))
+  return true
+}
+
+/** The first of a comma-separated list of words, as the citizen's language writes it. */
+function firstWord(list: string): string | undefined {
+  const [word] = list.split(',')
+  const trimmed = word?.trim()
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed
 }
 
 /** The contact is inside a conversation they started themselves: not the menu, nor a poll sent to them. */

@@ -159,6 +159,12 @@ export const TriggerSchema = z.object({
    * cancels that conversation instead: mid-complaint "salir" has always meant "stop this"
    */
   cancelsOwnFlow: z.boolean().optional(),
+  /**
+   * the word alone inside a conversation the contact started, with something told, asks once
+   * before leaving it, as "menu" does: a word that may well be an answer ("¿En qué
+   * establecimiento?" "Oficina"); sent again, it opens this flow
+   */
+  asksFirst: z.boolean().optional(),
 })
 export type Trigger = z.infer<typeof TriggerSchema>
 
