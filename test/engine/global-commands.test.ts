@@ -25,6 +25,11 @@ describe('parseGlobalCommand', () => {
     ['estado abc 123', { name: 'flow', flow: 'status', code: 'ABC123' }],
     ['estado: gt-7k3p2', { name: 'flow', flow: 'status', code: 'GT-7K3P2' }],
     ['/status GT7K3P2', { name: 'flow', flow: 'status', code: 'GT7K3P2' }],
+    // the lead is looked up by the message's first word, folded as the leads are matched
+    ['ÉSTADO K7QM3-XHA2P', { name: 'flow', flow: 'status', code: 'K7QM3-XHA2P' }],
+    ['E\u0301stado K7QM3-XHA2P', { name: 'flow', flow: 'status', code: 'K7QM3-XHA2P' }],
+    ['estado\u200bK7QM3', { name: 'flow', flow: 'status', code: 'K7QM3' }],
+    ['/Idioma EN', { name: 'language', locale: 'en' }],
     ['Estado «GT-7K3P2».', { name: 'flow', flow: 'status', code: 'GT-7K3P2' }],
     ['estado kxwm-pqrt', { name: 'flow', flow: 'status', code: 'KXWM-PQRT' }],
     ['estado kxwmp-qrtvz', { name: 'flow', flow: 'status', code: 'KXWMP-QRTVZ' }],

@@ -22,6 +22,20 @@ describe('step', () => {
     expect(given).toEqual(before)
   })
 
+  it('leaves nested variables of the given session untouched, and keeps a variable named __proto__ a variable', () => {
+    const talk = chat({ flow: 'complaint' })
+    const given: Session = { ...talk.session, vars: JSON.parse('{"place":{"codes":["0101",{"z":1}]},"__proto__":{"polluted":true}}') as Session['vars'] }
+    const before: Session = structuredClone(given)
+    const result = step(given, { kind: 'text', text: 'salud' }, talk.ctx)
+    expect(given).toEqual(before)
+    // the copy is the copy's own: changing it later does not reach the given session
+    const copied = result.session.vars['place']
+    if (copied !== null && typeof copied === 'object' && !Array.isArray(copied)) copied['codes'] = []
+    expect(given).toEqual(before)
+    expect(Object.getPrototypeOf(result.session.vars)).toBe(Object.prototype)
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined()
+  })
+
   it('runs say nodes until a question, interpolating variables', () => {
     const ctx = testContext({
       flows: withTestFlows({
