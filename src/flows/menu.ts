@@ -17,9 +17,9 @@ export const menuFlow = {
         source: {
           from: 'static',
           options: [
-            { id: 'complaint', label: 'menu.option.complaint', aliases: ['queja', 'denuncia', 'reclamo', 'reportar', 'denunciar', 'quejarme'] },
-            { id: 'status', label: 'menu.option.status', aliases: ['consultar', 'codigo', 'seguimiento', 'mi caso'] },
-            { id: 'language', label: 'menu.option.language', aliases: ['idioma', 'language', 'ingles', 'english', 'espanol'] },
+            { id: 'complaint', label: 'menu.option.complaint', emoji: '📝', aliases: ['queja', 'denuncia', 'reclamo', 'reportar', 'denunciar', 'quejarme'] },
+            { id: 'status', label: 'menu.option.status', emoji: '🔎', aliases: ['consultar', 'codigo', 'seguimiento', 'mi caso'] },
+            { id: 'language', label: 'menu.option.language', emoji: '🌐', aliases: ['idioma', 'language', 'ingles', 'english', 'espanol'] },
           ],
         },
       },

@@ -25,7 +25,7 @@ describe('complaint flow: place by location', () => {
     const talk = atPlace()
     const result = talk.send(inMixco)
     expect(result.replies).toEqual([
-      { text: '¿Es en Mixco, Guatemala?', choices: [{ id: 'yes', label: 'Sí' }, { id: 'no', label: 'No' }], expects: 'yesno', prompt: { key: 'complaint.placeConfirm.prompt', locale: 'es' } },
+      { text: '¿Es en Mixco, Guatemala?', choices: [{ id: 'yes', label: 'Sí 👍' }, { id: 'no', label: 'No 👎' }], expects: 'yesno', prompt: { key: 'complaint.placeConfirm.prompt', locale: 'es' } },
     ])
     expect(talk.session.vars).toMatchObject({
       department: '01',

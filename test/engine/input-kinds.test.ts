@@ -138,8 +138,8 @@ describe('yes/no questions', () => {
     const { texts, result, talk } = answer('agree', text)
     expect(texts).toEqual([talk.t('engine.invalid.yesno'), talk.t('test.agree.prompt')])
     expect(result.replies[1]?.choices).toEqual([
-      { id: 'yes', label: 'Sí' },
-      { id: 'no', label: 'No' },
+      { id: 'yes', label: 'Sí 👍' },
+      { id: 'no', label: 'No 👎' },
     ])
     expect(result.replies[1]?.expects).toBe('yesno')
   })

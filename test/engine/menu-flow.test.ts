@@ -11,9 +11,9 @@ describe('menu flow', () => {
       {
         text: talk.t('menu.prompt'),
         choices: [
-          { id: 'complaint', label: 'Presentar una queja' },
-          { id: 'status', label: 'Consultar mi caso' },
-          { id: 'language', label: 'Cambiar idioma (Language)' },
+          { id: 'complaint', label: 'Presentar una queja 📝' },
+          { id: 'status', label: 'Consultar mi caso 🔎' },
+          { id: 'language', label: 'Cambiar idioma (Language) 🌐' },
         ],
         expects: 'choice',
         prompt: { key: 'menu.prompt', locale: 'es' },
@@ -37,6 +37,11 @@ describe('menu flow', () => {
     ['consultar', 'status'],
     ['3', 'language'],
     ['tres', 'language'],
+    // the picture alone, for someone who reads little
+    ['📝', 'complaint'],
+    ['🔎', 'status'],
+    ['🌐', 'language'],
+    ['Presentar una queja 📝', 'complaint'],
   ])('opens the chosen flow for %j', (answer, flow) => {
     const talk = chat()
     talk.send('hola')

@@ -140,7 +140,7 @@ describe.each(databaseKinds)('the web chat page, as easy as a messaging app (%s)
     await chat.say('guatemala')
     await chat.say('mixco')
     await chat.say('Centro de Salud de Mixco')
-    await chat.press(/^No$/)
+    await chat.press(/^No 👎$/)
     await chat.say('Desde hace dos semanas no hay amoxicilina para los niños en la farmacia.')
 
     // evidence: the 📎 button is live; a file too large and one of a kind not kept are refused in words
@@ -167,17 +167,17 @@ describe.each(databaseKinds)('the web chat page, as easy as a messaging app (%s)
     expect(await page.getByTestId('attach-preview').isVisible()).toBe(false)
 
     await chat.press(/confidencial/i)
-    await chat.press(/^Sí$/)
+    await chat.press(/^Sí 👍$/)
     expect((await chat.botTexts()).join('\n')).toContain('• Adjunto: foto')
 
     // the review: "No" changes one answer, the rest stays
-    await chat.press(/^No$/)
+    await chat.press(/^No 👎$/)
     await chat.press(/El establecimiento/)
     await chat.say('Hospital Roosevelt')
     const review = (await chat.botTexts()).filter((text) => text.startsWith('Revisemos su queja')).at(-1)
     expect(review).toContain('• Establecimiento: Hospital Roosevelt')
     expect(review).toContain('• Su relato: Desde hace dos semanas no hay amoxicilina')
-    await chat.press(/^Sí$/)
+    await chat.press(/^Sí 👍$/)
 
     // the ending: the code stands out and is copied with one tap; quick actions follow
     const shown = await page.getByTestId('tracking-code').textContent()
@@ -294,7 +294,7 @@ describe.each(databaseKinds)('the web chat page, as easy as a messaging app (%s)
     expect(await page.locator('label[for="message"]').textContent()).toBe('Type your message')
     expect(await page.getByTestId('log').getAttribute('aria-label')).toBe('Conversation')
     expect(await page.locator('.msg-bot .sr-only').first().textContent()).toBe('Diálogo says: ')
-    expect(await visibleChoices(page).allTextContents()).toContain('File a complaint')
+    expect(await visibleChoices(page).allTextContents()).toContain('File a complaint 📝')
     await page.screenshot({ path: `test-results/webchat-ease-english-390-${kind}.png` })
 
     // a reload keeps the conversation's language; "idioma es" brings Spanish back
@@ -325,7 +325,7 @@ describe.each(databaseKinds)('the web chat page, as easy as a messaging app (%s)
     await page.screenshot({ path: `test-results/webchat-ease-leave-390-${kind}.png` })
     await page.getByTestId('leave-no').click()
     expect(await page.getByTestId('leave-dialog').isVisible()).toBe(false)
-    expect(await chat.userTexts()).toEqual(['Presentar una queja', 'Salud 🏥', 'menu'])
+    expect(await chat.userTexts()).toEqual(['Presentar una queja 📝', 'Salud 🏥', 'menu'])
 
     await page.getByTestId('new-conversation').click()
     await page.getByTestId('leave-yes').click()

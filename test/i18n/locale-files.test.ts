@@ -47,7 +47,7 @@ describe('locale files', () => {
     writeFileSync(join(dir, 'en.json'), JSON.stringify({ engine: { yes: 'Yep' } }))
     const extended = loadLocales([BUILT_IN_LOCALES_DIR, dir])
     expect(extended.t('en', 'engine.yes')).toBe('Yep')
-    expect(extended.t('en', 'engine.no')).toBe('No')
+    expect(extended.t('en', 'engine.no')).toBe('No 👎')
     expect(extended.completeness('en').percent).toBe(100)
   })
 

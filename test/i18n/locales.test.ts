@@ -68,9 +68,9 @@ describe('createTranslate', () => {
   const t = createTranslate()
 
   it('translates into the asked language and falls back to Spanish', () => {
-    expect(t('en', 'engine.yes')).toBe('Yes')
-    expect(t('es', 'engine.yes')).toBe('Sí')
-    expect(t('fr', 'engine.yes')).toBe('Sí')
+    expect(t('en', 'engine.yes')).toBe('Yes 👍')
+    expect(t('es', 'engine.yes')).toBe('Sí 👍')
+    expect(t('fr', 'engine.yes')).toBe('Sí 👍')
   })
 
   it('fills variables in, dotted paths included', () => {

@@ -65,7 +65,7 @@ describe('audio prompts through the Telegram adapter', () => {
     // the voice note comes before the question, so the question and its buttons stay at the bottom
     const order = fake.calls.filter((call) => String(call.payload['chat_id']) === '620000001' && /^send/.test(call.method)).map((call) => call.method)
     expect(order).toEqual(['sendMessage', 'sendVoice', 'sendMessage'])
-    expect(replies.at(-1)?.replyMarkup?.inline_keyboard?.flat().map((b) => b.text)).toContain('Presentar una queja')
+    expect(replies.at(-1)?.replyMarkup?.inline_keyboard?.flat().map((b) => b.text)).toContain('Presentar una queja 📝')
   })
 
   it('sends a recording again by the file_id Telegram gave, without uploading it twice', async () => {

@@ -71,7 +71,7 @@ describe.each(databaseKinds)('a complaint through the WhatsApp Cloud API on %s',
     expect(sent.at(-1)?.text).toContain('Mixco')
     await press(sent, /^s[ií]/i)
     sent = await send(text('Centro de Salud de Mixco'))
-    await press(sent, /^no$/i)
+    await press(sent, /^no 👎$/i)
     await send(text('Desde hace dos semanas no hay amoxicilina para los niños en la farmacia.'))
     graph.addFile('2003383421387256', await phonePhoto(), 'image/jpeg')
     sent = await send({ type: 'image', image: { id: '2003383421387256', mime_type: 'image/jpeg', sha256: 'x' } })

@@ -148,7 +148,7 @@ describe.each(databaseKinds)('the next person at a shared kiosk (%s)', (kind) =>
     // someone is still there: a key press cancels, and the words stay
     await page.keyboard.press('Escape')
     await expect.poll(() => countdown.isVisible()).toBe(false)
-    expect(await chat.userTexts()).toEqual(['Presentar una queja', 'salud'])
+    expect(await chat.userTexts()).toEqual(['Presentar una queja 📝', 'salud'])
 
     // nobody touches anything for a whole minute: the page starts over for the next person
     await page.clock.fastForward(31_000)
