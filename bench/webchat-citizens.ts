@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto'
 import { Agent, request } from 'node:http'
 import { performance } from 'node:perf_hooks'
+import { tellComplaint } from '../test/support/webchat-citizen.js'
 
 const REQUEST_TIMEOUT_MS = 30_000
-const TRACKING_CODE = /\b[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}\b/
 
 type Reply = { text?: string; choices?: { id: string; label: string }[] }
 
@@ -59,42 +59,22 @@ async function fileComplaint(options: CitizenOptions, timing: Timing): Promise<v
   const [primary] = options.targets
   if (primary === undefined) throw new Error('no instance to talk to')
   let counter = 0
-  let last: Reply[] = []
-  const send = async (body: Record<string, unknown>) => {
+  await tellComplaint(async (body) => {
     counter++
     const message = { conversationId, messageId: `msg-${counter}-${conversationId}`, ...body }
     const start = performance.now()
+    let replies: Reply[]
     if (options.repeatEvery && options.targets.length > 1 && counter % options.repeatEvery === 0) {
       const answers = await Promise.all(options.targets.map((target) => post(target, options.localAddress, message)))
       timing.repeated++
       if (new Set(answers.map((answer) => JSON.stringify(answer))).size > 1) timing.mismatched++
-      last = answers[0] ?? []
+      replies = answers[0] ?? []
     } else {
-      last = await post(primary, options.localAddress, message)
+      replies = await post(primary, options.localAddress, message)
     }
     timing.latencies.push(performance.now() - start)
-  }
-  const say = (text: string) => send({ text })
-  const press = async (label: RegExp) => {
-    const choice = last.flatMap((reply) => reply.choices ?? []).find((c) => label.test(c.label))
-    if (!choice) throw new Error(`no choice matching ${label} at message ${counter}`)
-    await send({ choiceId: choice.id })
-  }
-  const text = () => last.map((reply) => reply.text ?? '').join('\n')
-  await say('hola')
-  await press(/queja/i)
-  await press(/^salud/i)
-  await press(/medicamentos/i)
-  await say('guatemala')
-  await say('mixco')
-  await say('Centro de Salud de Mixco')
-  await say('no')
-  await say('Desde hace dos semanas no hay medicamentos para la presión en el centro de salud.')
-  await say('no')
-  await press(/confidencial/i)
-  await say('sí')
-  if (!TRACKING_CODE.test(text())) await say('sí')
-  if (!TRACKING_CODE.test(text())) throw new Error(`no tracking code after message ${counter}`)
+    return replies
+  })
 }
 
 /** Files `rounds` complaints one after the other; a failed one is recorded and the next begins. */

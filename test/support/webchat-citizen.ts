@@ -65,16 +65,40 @@ export async function fileComplaintRetrying(url: () => string, localAddress: str
   const log: CitizenLog = { conversationId: randomUUID(), acknowledged: new Map(), retries: 0, trackingCodes: [] }
   const target = { url, localAddress, deadline, onAcknowledged }
   let counter = 0
-  let last: WebchatReply[] = []
-  const send = async (body: Record<string, unknown>) => {
+  const code = await tellComplaint(async (body) => {
     counter++
-    last = await postUntilAnswered(target, log, { conversationId: log.conversationId, messageId: `msg-${counter}-${log.conversationId}`, ...body })
+    return postUntilAnswered(target, log, { conversationId: log.conversationId, messageId: `msg-${counter}-${log.conversationId}`, ...body })
+  })
+  log.trackingCodes.push(code)
+  return log
+}
+
+/** Resolves once `count()` reaches `at`: the test strikes while the citizens are mid-complaint. */
+export async function progressed(count: () => number, at: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (count() < at) {
+    if (Date.now() > deadline) throw new Error(`only ${count()} messages acknowledged in ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
   }
-  const say = (text: string) => send({ text })
+}
+
+/**
+ * The messages of one confidential health complaint in Mixco, each sent after the answer to the
+ * one before, as the page does; resolves with the tracking code. `send` posts one message body
+ * and answers with its replies. The benchmarks' citizens tell the same complaint.
+ */
+export async function tellComplaint(send: (body: Record<string, unknown>) => Promise<WebchatReply[]>): Promise<string> {
+  let sent = 0
+  let last: WebchatReply[] = []
+  const say = async (text: string) => {
+    sent++
+    last = await send({ text })
+  }
   const press = async (label: RegExp) => {
     const choice = last.flatMap((reply) => reply.choices ?? []).find((c) => label.test(c.label))
-    if (!choice) throw new Error(`no choice matching ${label} at message ${counter}`)
-    await send({ choiceId: choice.id })
+    if (!choice) throw new Error(`no choice matching ${label} at message ${sent}`)
+    sent++
+    last = await send({ choiceId: choice.id })
   }
   const text = () => last.map((reply) => reply.text ?? '').join('\n')
   await say('hola')
@@ -91,16 +115,6 @@ export async function fileComplaintRetrying(url: () => string, localAddress: str
   await say('sí')
   if (!TRACKING_CODE.test(text())) await say('sí')
   const code = TRACKING_CODE.exec(text())?.[0]
-  if (!code) throw new Error(`no tracking code after message ${counter}`)
-  log.trackingCodes.push(code)
-  return log
-}
-
-/** Resolves once `count()` reaches `at`: the test strikes while the citizens are mid-complaint. */
-export async function progressed(count: () => number, at: number, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (count() < at) {
-    if (Date.now() > deadline) throw new Error(`only ${count()} messages acknowledged in ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
+  if (!code) throw new Error(`no tracking code after message ${sent}`)
+  return code
 }
