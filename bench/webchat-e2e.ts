@@ -4,11 +4,15 @@
  * process on 127.0.0.1, and BENCH_CITIZENS simulated citizens (64) in this process, each filing
  * BENCH_ROUNDS complaints (3) in fresh conversations the way the page does.
  *  1. baseline: pgbench tpcb-like (8 clients, BENCH_PGBENCH_SECONDS = 30 s, scale
- *     BENCH_PGBENCH_SCALE = 8) on a throw-away database of the same server;
+ *     BENCH_PGBENCH_SCALE = 8) on a throw-away database of the same server, with the CPU the
+ *     server's processes and pgbench spent per transaction;
  *  2. the app on a fresh PostgreSQL database (DATABASE_URL), created and dropped here:
  *     messages/s, p50/p99 per message, the ratio messages/s ÷ pgbench TPS (target ≥ 0.5, p99 <
- *     50 ms), the CPU the app process and this process spent per message, and the transactions
- *     the database committed per message (pg_stat_database, read after the app has exited);
+ *     50 ms), the CPU the app process, the server's processes and this process (the citizens)
+ *     spent per message, the ratio the machine's cores allow at most at those costs, and the
+ *     transactions the database committed per message (pg_stat_database, read after the app has
+ *     exited); once per client in BENCH_CLIENT (`net`, the default, `http` or `fetch`, or a
+ *     comma-separated list of them: webchat-citizens.ts);
  *  3. the same on PGlite: the app with DATA_DIR in a temporary folder (target ≥ 0.25 × the same
  *     pgbench figure).
  *
@@ -20,18 +24,30 @@
  *   npm run bench:e2e     # BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres
  *   BENCH_CPU_PROF=/tmp/prof npm run bench:e2e    # the app run with --cpu-prof; top self times printed
  *   BENCH_SOCKET_DIR=/var/run/postgresql npm run bench:e2e   # also the app on PostgreSQL's Unix socket
+ *   BENCH_CLIENT=net,http,fetch npm run bench:e2e     # the citizens' load sent once with each client
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { loadavg, tmpdir } from 'node:os'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import postgres from 'postgres'
 import { z } from 'zod'
-import { createScratchDatabase, ms, percentile } from './loopback-app.js'
-import { agent, citizen, citizenAddress, newTiming } from './webchat-citizens.js'
+import {
+  adminUrl,
+  type AppProcess,
+  createScratchDatabase,
+  ms,
+  percentile,
+  postgresServerCpu,
+  reapedChildrenCpuMs,
+  ROOT,
+  type ServerCpuSnapshot,
+  serverCpuBetween,
+  startApp,
+} from './loopback-app.js'
+import { agent, citizen, citizenAddress, type ClientKind, isClientKind, newTiming } from './webchat-citizens.js'
 
 const CITIZENS = Number(process.env.BENCH_CITIZENS ?? 64)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -44,93 +60,105 @@ const DATABASES = new Set((process.env.BENCH_DATABASES ?? 'postgres,pglite').spl
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF
 /** a folder holding PostgreSQL's Unix socket: the PostgreSQL run is repeated with the app connected through it */
 const SOCKET_DIR = process.env.BENCH_SOCKET_DIR
+/**
+ * how the citizens send, each client listed getting its own timed run on the PostgreSQL app; `net`
+ * unless told, the lightest (about half node:http's CPU a message, a sixth of fetch's: bench/README.md)
+ */
+const CLIENTS = (process.env.BENCH_CLIENT ?? 'net').split(',').map((name) => name.trim())
 const WARM_UP_CITIZENS = 8
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
-/** Linux counts a process's CPU time in /proc/<pid>/stat in ticks of 1/100 s */
-const CLOCK_TICKS = 100
+/** the CPU budget everything shares: PostgreSQL, the app, the citizens and pgbench */
+const CORES = availableParallelism()
 
 const run = promisify(execFile)
 
-/** pgbench's tpcb-like script on its own database, created and dropped here; its TPS. */
-async function pgbenchTps(): Promise<number> {
+/** Reads what the PostgreSQL server has spent for one database so far, when it runs on this machine. */
+type ServerCpuReader = (database: string) => ServerCpuSnapshot
+type ServerCpu = (() => ServerCpuSnapshot) | undefined
+
+/** The server's CPU (ms) since `before`; NaN when it is not measured. Warns of processes that exited meanwhile (their last part is missing). */
+function serverCpuSince(serverCpu: ServerCpu, before: ServerCpuSnapshot | undefined): number {
+  if (!serverCpu || !before) return NaN
+  const { ms, exited } = serverCpuBetween(before, serverCpu())
+  if (exited > 0) console.log(`  (${exited} server processes exited while measured: their last CPU is not counted)`)
+  return ms
+}
+
+/** pgbench's run: its TPS, and the CPU (µs) the server's processes and pgbench itself spent per transaction. */
+type Baseline = { tps: number; serverUs: number; clientUs: number }
+
+/**
+ * The server's CPU (ms) per second of a steady load that lasts `seconds` from now, read from 1 s
+ * in (less for a short load) until as long before its end: while the load's connections are open,
+ * since their backends exit with them and what an exited backend spent is no longer told apart.
+ */
+function serverCpuRate(serverCpu: ServerCpu, seconds: number): Promise<number> {
+  if (!serverCpu) return Promise.resolve(NaN)
+  const margin = Math.min(1, seconds / 4) * 1000
+  return new Promise((resolve) => {
+    setTimeout(() => {
+      const before = serverCpu()
+      const start = performance.now()
+      setTimeout(() => resolve(serverCpuSince(serverCpu, before) / ((performance.now() - start) / 1000)), seconds * 1000 - 2 * margin)
+    }, margin)
+  })
+}
+
+/** pgbench's tpcb-like script on its own database, created and dropped here. */
+async function pgbench(serverCpuReader: ServerCpuReader | undefined): Promise<Baseline> {
   const scratch = await createScratchDatabase('pgbench')
   try {
     await run('pgbench', ['-i', '-q', '-s', String(PGBENCH_SCALE), scratch.url])
+    // pgbench is a child of this process: its CPU is added to this process's children's once it has exited
+    const clientBefore = reapedChildrenCpuMs()
+    const serverMsPerSecond = serverCpuRate(serverCpuReader && (() => serverCpuReader(scratch.name)), PGBENCH_SECONDS)
     const { stdout } = await run('pgbench', ['-c', String(PGBENCH_CLIENTS), '-j', '2', '-T', String(PGBENCH_SECONDS), scratch.url])
-    const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1]
-    if (tps === undefined) throw new Error(`no TPS in pgbench's output:\n${stdout}`)
-    return Number(tps)
+    const clientMs = reapedChildrenCpuMs() - clientBefore
+    const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1])
+    const transactions = Number(/number of transactions actually processed: (\d+)/.exec(stdout)?.[1])
+    if (!tps || !transactions) throw new Error(`no TPS in pgbench's output:\n${stdout}`)
+    return { tps, serverUs: ((await serverMsPerSecond) * 1000) / tps, clientUs: (clientMs * 1000) / transactions }
   } finally {
     await scratch.drop()
   }
 }
 
-type AppProcess = { url: string; child: ChildProcess; cpuMs: () => number; stop: () => Promise<void> }
-
-/**
- * `node dist/main.js` with `env` added to a bare environment (no token of any channel), on
- * 127.0.0.1 at a free port; resolves once it prints where it serves.
- */
-function startApp(env: Record<string, string>, label: string): Promise<AppProcess> {
-  const profile = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF_DIR, label)}`] : []
-  const child = spawn(process.execPath, [...profile, 'dist/main.js'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const pid = child.pid
-  if (pid === undefined) throw new Error('the app did not start')
-  const cpuMs = () => {
-    // fields after the command's closing parenthesis: state is the 3rd, utime the 14th, stime the 15th
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS
-  }
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve()
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
-      child.once('exit', () => {
-        clearTimeout(timer)
-        resolve()
-      })
-      child.kill('SIGTERM')
-    })
-  return new Promise((resolve, reject) => {
-    let printed = ''
-    let serving = false
-    const failed = (code: number | null) => reject(new Error(`the app exited with ${code} before serving:\n${printed}`))
-    child.once('exit', failed)
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (serving) return // only its start matters; the rest is read and dropped
-      printed += chunk.toString('utf8')
-      const port = /Web chat: +http:\/\/localhost:(\d+)\//.exec(printed)?.[1]
-      if (port === undefined) return
-      child.off('exit', failed)
-      serving = true
-      resolve({ url: `http://127.0.0.1:${port}`, child, cpuMs, stop })
-    })
-  })
+type WebchatRun = {
+  client: ClientKind
+  messages: number
+  seconds: number
+  appCpuMs: number
+  serverCpuMs: number
+  benchCpuMs: number
+  p50: number
+  p99: number
+  max: number
+  failures: string[]
 }
 
-type WebchatRun = { messages: number; seconds: number; appCpuMs: number; benchCpuMs: number; p50: number; p99: number; max: number; failures: string[] }
-
-/** Warms the app up, then lets the citizens loose. */
-async function webchatRun(app: AppProcess): Promise<WebchatRun> {
+/**
+ * Warms the app up, then lets the citizens loose, sending with `client`. `block`: the second octet
+ * of the citizens' loopback addresses, one per run so no address sees more than one run's messages
+ * in the web chat's minute; the warm-up posts from block 100 + `block`.
+ */
+async function webchatRun(app: AppProcess, client: ClientKind, block: number, serverCpu: ServerCpu): Promise<WebchatRun> {
   // the first requests compile and cache: not timed, from addresses the timed run does not use
   const warmUp = newTiming()
-  await Promise.all(Array.from({ length: WARM_UP_CITIZENS }, (_, i) => citizen({ targets: [app.url], localAddress: citizenAddress(i, 1), rounds: 1 }, warmUp)))
+  await Promise.all(Array.from({ length: WARM_UP_CITIZENS }, (_, i) => citizen({ targets: [app.url], localAddress: citizenAddress(i, 100 + block), rounds: 1, client }, warmUp)))
   if (warmUp.failures.length > 0) throw new Error(`the warm-up failed: ${warmUp.failures[0]}`)
   const timing = newTiming()
   const start = performance.now()
   const appCpuBefore = app.cpuMs()
+  const serverCpuBefore = serverCpu?.()
   const benchCpuBefore = process.cpuUsage()
-  await Promise.all(Array.from({ length: CITIZENS }, (_, i) => citizen({ targets: [app.url], localAddress: citizenAddress(i), rounds: ROUNDS }, timing)))
+  await Promise.all(Array.from({ length: CITIZENS }, (_, i) => citizen({ targets: [app.url], localAddress: citizenAddress(i, block), rounds: ROUNDS, client }, timing)))
   const seconds = (performance.now() - start) / 1000
   const benchCpu = process.cpuUsage(benchCpuBefore)
   return {
+    client,
     messages: timing.latencies.length,
     seconds,
     appCpuMs: app.cpuMs() - appCpuBefore,
+    serverCpuMs: serverCpuSince(serverCpu, serverCpuBefore),
     benchCpuMs: (benchCpu.user + benchCpu.system) / 1000,
     p50: percentile(timing.latencies, 0.5),
     p99: percentile(timing.latencies, 0.99),
@@ -139,18 +167,41 @@ async function webchatRun(app: AppProcess): Promise<WebchatRun> {
   }
 }
 
-function report(label: string, result: WebchatRun, tps: number, target: number) {
+const us = (value: number) => (Number.isNaN(value) ? 'not measured' : `${value.toFixed(0)} µs`)
+
+function report(label: string, result: WebchatRun, baseline: Baseline, target: number) {
   const rate = result.messages / result.seconds
   console.log(
-    `${label}: ${result.messages.toLocaleString('en')} messages in ${result.seconds.toFixed(1)} s = ${rate.toFixed(0)} messages/s; ` +
+    `${label}, ${result.client} client: ${result.messages.toLocaleString('en')} messages in ${result.seconds.toFixed(1)} s = ${rate.toFixed(0)} messages/s; ` +
       `p50 ${ms(result.p50)}, p99 ${ms(result.p99)}, max ${ms(result.max)}; ${result.failures.length} complaints failed`,
   )
   if (result.failures.length > 0) console.log(`  first failure: ${result.failures[0]}`)
-  const perMessage = (cpuMs: number) => `${((cpuMs * 1000) / result.messages).toFixed(0)} µs per message`
-  const ofCore = (cpuMs: number) => `${((100 * cpuMs) / (result.seconds * 1000)).toFixed(0)} % of a core`
+  const perMessage = (cpuMs: number) => (cpuMs * 1000) / result.messages
+  const ofCore = (cpuMs: number) => (Number.isNaN(cpuMs) ? '' : ` (${((100 * cpuMs) / (result.seconds * 1000)).toFixed(0)} % of a core)`)
+  const [app, server, citizens] = [result.appCpuMs, result.serverCpuMs, result.benchCpuMs].map(perMessage) as [number, number, number]
   // steadier than the rate on a shared machine: what one message costs each process, whoever else runs
-  console.log(`  CPU of the app process: ${perMessage(result.appCpuMs)} (${ofCore(result.appCpuMs)}); of this process (the citizens): ${perMessage(result.benchCpuMs)} (${ofCore(result.benchCpuMs)})`)
-  console.log(`  ratio messages/s ÷ pgbench TPS: ${(rate / tps).toFixed(3)} (target ≥ ${target}${label.startsWith('PostgreSQL') ? ', p99 < 50 ms' : ''})`)
+  console.log(
+    `  CPU per message: the app process ${us(app)}${ofCore(result.appCpuMs)}; the PostgreSQL server ${us(server)}${ofCore(result.serverCpuMs)}; ` +
+      `this process (the citizens) ${us(citizens)}${ofCore(result.benchCpuMs)}`,
+  )
+  console.log(`  ratio messages/s ÷ pgbench TPS: ${(rate / baseline.tps).toFixed(3)} (target ≥ ${target}${label.startsWith('PostgreSQL') ? ', p99 < 50 ms' : ''})`)
+  printCpuBound(app + (Number.isNaN(server) ? 0 : server) + citizens, baseline)
+}
+
+/**
+ * What the cores allow: a message costs `messageUs` of CPU all told, a pgbench transaction its
+ * server's and pgbench's. With nothing else running, the cores give at most CORES × 10⁶ ÷
+ * `messageUs` messages/s; against the TPS measured, that is the highest ratio this machine allows.
+ */
+function printCpuBound(messageUs: number, baseline: Baseline) {
+  const transactionUs = baseline.serverUs + baseline.clientUs
+  const messagesPerSecond = (CORES * 1e6) / messageUs
+  const pgbenchCores = (baseline.tps * transactionUs) / 1e6
+  console.log(
+    `  CPU bound: ${us(messageUs)} of CPU a message (app + server + citizens) against ${us(transactionUs)} a pgbench transaction (server + pgbench): ` +
+      `${CORES} cores allow at most ${messagesPerSecond.toFixed(0)} messages/s, a ratio of at most ${(messagesPerSecond / baseline.tps).toFixed(3)} to the ${baseline.tps.toFixed(0)} TPS measured ` +
+      `(CPU for CPU ${(transactionUs / messageUs).toFixed(3)}; pgbench kept ${pgbenchCores.toFixed(2)} of the ${CORES} cores busy)`,
+  )
 }
 
 const CallFrameSchema = z.object({ functionName: z.string(), url: z.string(), lineNumber: z.number() })
@@ -186,41 +237,50 @@ function printProfile(label: string) {
 }
 
 async function main() {
-  console.log(`load average at start: ${loadavg().map((load) => load.toFixed(2)).join(' ')}`)
+  console.log(`load average at start: ${loadavg().map((load) => load.toFixed(2)).join(' ')}; ${CORES} cores`)
   console.log(`${CITIZENS} citizens × ${ROUNDS} complaints; the app: node dist/main.js in a child process (the pool of 10 main.ts opens)`)
+  const clients = CLIENTS.filter(isClientKind)
+  if (clients.length !== CLIENTS.length || clients.length === 0) throw new Error(`BENCH_CLIENT: net, http or fetch, or several comma-separated (not ${CLIENTS.join(',')})`)
   const { stdout: built } = await run(process.execPath, ['scripts/build.mjs'], { cwd: ROOT })
   console.log(built.trim())
   if (CPU_PROF_DIR) mkdirSync(CPU_PROF_DIR, { recursive: true })
+  const serverCpu = await postgresServerCpu(adminUrl())
+  if (!serverCpu) console.log("the PostgreSQL server's processes are not on this machine: its CPU is not measured")
   console.log(`pgbench tpcb-like, ${PGBENCH_CLIENTS} clients, scale ${PGBENCH_SCALE}, ${PGBENCH_SECONDS} s …`)
-  const tps = await pgbenchTps()
-  console.log(`pgbench: ${tps.toFixed(0)} TPS`)
+  const baseline = await pgbench(serverCpu)
+  console.log(
+    `pgbench: ${baseline.tps.toFixed(0)} TPS; CPU per transaction: the PostgreSQL server ${us(baseline.serverUs)}, pgbench ${us(baseline.clientUs)} ` +
+      `(${((baseline.tps * (baseline.serverUs + baseline.clientUs)) / 1e6).toFixed(2)} of the ${CORES} cores)`,
+  )
 
-  if (DATABASES.has('postgres')) await postgresRun(tps, 'PostgreSQL')
-  if (DATABASES.has('postgres') && SOCKET_DIR) await postgresRun(tps, 'PostgreSQL, Unix socket', SOCKET_DIR)
-  if (DATABASES.has('pglite')) await pgliteRun(tps)
+  if (DATABASES.has('postgres')) await postgresRun(baseline, 'PostgreSQL', clients, serverCpu)
+  if (DATABASES.has('postgres') && SOCKET_DIR) await postgresRun(baseline, 'PostgreSQL, Unix socket', clients, serverCpu, SOCKET_DIR)
+  if (DATABASES.has('pglite')) await pgliteRun(baseline, clients[0] ?? 'net')
   agent.destroy()
   console.log(`load average at the end: ${loadavg().map((load) => load.toFixed(2)).join(' ')}`)
 }
 
 /** `socketDir`: the app reaches the server through its Unix socket there (postgres.js takes PGHOST and PGUSER when the URL names neither) */
-async function postgresRun(tps: number, label: string, socketDir?: string) {
+async function postgresRun(baseline: Baseline, label: string, clients: readonly ClientKind[], serverCpuReader: ServerCpuReader | undefined, socketDir?: string) {
   const scratch = await createScratchDatabase('e2e')
   const profileLabel = socketDir ? 'postgres-socket' : 'postgres'
   try {
     const env: Record<string, string> = socketDir ? { DATABASE_URL: `postgres:///${scratch.name}`, PGHOST: socketDir, PGUSER: 'postgres' } : { DATABASE_URL: scratch.url }
-    const app = await startApp(env, profileLabel)
-    let result: WebchatRun
+    const app = await startApp(env, CPU_PROF_DIR && join(CPU_PROF_DIR, profileLabel))
+    const results: WebchatRun[] = []
     try {
-      result = await webchatRun(app)
+      // one after the other on the same app, so each client's run has the same app and database to talk to
+      const serverCpu = serverCpuReader && (() => serverCpuReader(scratch.name))
+      for (const [block, client] of clients.entries()) results.push(await webchatRun(app, client, block, serverCpu))
     } finally {
       await app.stop()
     }
-    report(label, result, tps, 0.5)
+    for (const result of results) report(label, result, baseline, 0.5)
     // the app's connections are closed, so their counts are flushed; the start and warm-up included
     const sql = postgres(scratch.url, { max: 1, onnotice: () => {} })
     try {
       const [stats] = await sql<{ commits: string }[]>`select xact_commit::text as commits from pg_stat_database where datname = current_database()`
-      const all = result.messages + WARM_UP_CITIZENS * 13
+      const all = results.reduce((sum, result) => sum + result.messages + WARM_UP_CITIZENS * 13, 0)
       console.log(`  transactions committed in the app's database: ${stats?.commits} for about ${all} messages with the warm-up (${(Number(stats?.commits) / all).toFixed(2)} per message, the start's and the outbox poller's included)`)
     } finally {
       await sql.end()
@@ -231,12 +291,13 @@ async function postgresRun(tps: number, label: string, socketDir?: string) {
   }
 }
 
-async function pgliteRun(tps: number) {
+async function pgliteRun(baseline: Baseline, client: ClientKind) {
   const dataDir = mkdtempSync(join(tmpdir(), 'dialogo-bench-e2e-'))
   try {
-    const app = await startApp({ DATA_DIR: dataDir }, 'pglite')
+    const app = await startApp({ DATA_DIR: dataDir }, CPU_PROF_DIR && join(CPU_PROF_DIR, 'pglite'))
     try {
-      report('PGlite', await webchatRun(app), tps, 0.25)
+      // the PostgreSQL server is not the app's database here: what it spends is other work
+      report('PGlite', await webchatRun(app, client, 0, undefined), baseline, 0.25)
     } finally {
       await app.stop()
     }
