@@ -1,6 +1,6 @@
 import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm'
 import { z } from 'zod'
-import type { Tx } from '../db/client.js'
+import type { DbOrTx, Tx } from '../db/client.js'
 import { inboundMessages, media, outbox, replyReplays } from '../db/schema/index.js'
 import type { HandleResult, InboundMessage } from './channel.js'
 import type { Reply, Session, Translate } from './engine/types.js'
@@ -40,7 +40,7 @@ export async function tellToSlowDown(tx: Tx, message: InboundMessage, locale: st
  * an inline channel's sealed replay (while kept, and only for the sender's key), or the outbox
  * rows not yet emptied by delivery.
  */
-export async function repliesOf(tx: Tx, message: InboundMessage): Promise<Reply[]> {
+export async function repliesOf(tx: DbOrTx, message: InboundMessage): Promise<Reply[]> {
   const sameMessage = and(eq(inboundMessages.channel, message.channel), eq(inboundMessages.externalId, message.externalId))
   if (message.replay) {
     const [replay] = await tx

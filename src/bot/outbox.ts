@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, type SQL, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { type OutboxKind, outbox } from '../db/schema/index.js'
 import { CHANNEL_KINDS, type ChannelKind } from './channel.js'
@@ -54,6 +54,24 @@ export async function enqueue(tx: DbOrTx, messages: OutboxMessage | readonly Out
       ...(message.notBefore ? { nextAttemptAt: message.notBefore } : {}),
     })),
   )
+}
+
+/**
+ * The same rows `enqueue` writes, as one part (`… as (insert …)`) of a caller's single statement:
+ * the runtime's save of a turn, whose session update, inbound record and replies commit together
+ * without a transaction of their own. Inserted only where `when` (a condition on the statement's
+ * other parts) holds. Empty `messages` give no part.
+ */
+export function enqueuePart(name: string, messages: readonly OutboxMessage[], when: SQL): SQL | null {
+  if (messages.length === 0) return null
+  const rows = messages.map(
+    (message) => sql`(${message.channel}, ${message.address}, ${message.contactId ?? null}::uuid, ${message.inboundId ?? null}::uuid,
+      ${message.caseId ?? null}::uuid, ${message.locale}, ${message.kind}, ${JSON.stringify(message.reply)}::jsonb,
+      ${message.eraseOnSend ?? false}::boolean, coalesce(${message.notBefore?.toISOString() ?? null}::timestamptz, now()))`,
+  )
+  return sql`${sql.identifier(name)} as (insert into ${outbox}
+      (channel, address, contact_id, inbound_id, case_id, locale, kind, body, erase_on_send, next_attempt_at)
+    select * from (values ${sql.join(rows, sql`, `)}) as queued where ${when})`
 }
 
 /**

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm'
-import type { Db, Tx } from '../db/client.js'
+import type { Db, DbOrTx, Tx } from '../db/client.js'
 import { contacts, inboundMessages, replyReplays, sessions } from '../db/schema/index.js'
 import type { Logger } from '../log.js'
 import { z } from 'zod'
@@ -23,6 +23,7 @@ import {
 import { createFloodGuard } from './channels/webchat/flood-guard.js'
 import { dropUnexpectedMedia, forgottenReplies, repliesOf, tellToSlowDown } from './message-records.js'
 import { enqueue } from './outbox.js'
+import { readTurn, saveTurn } from './turn-statements.js'
 
 /** What an effect handler knows of the conversation that asked for it. */
 export type EffectContext = {
@@ -53,7 +54,7 @@ export type RuntimeOptions = {
    * Finds flows that are data rather than code (a poll's, `poll:<id>`), in the contact's language,
    * for the flows a step may touch; they join `engine.flows` for that step only.
    */
-  resolveFlows?: (tx: Tx, flowIds: readonly string[], locale: string) => Promise<Record<string, Flow>>
+  resolveFlows?: (tx: DbOrTx, flowIds: readonly string[], locale: string) => Promise<Record<string, Flow>>
   /**
    * Readies a message before its transaction (places a location; fetches, cleans and stores a
    * file when the question expects one); by default with the default media limit.
@@ -127,7 +128,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 
   /** The engine's world for one step, with the data-made flows (a poll) the session is in or enters. */
-  async function engineFor(tx: Tx, at: Date, session: Session, facts: Record<string, Json>, entering?: string): Promise<EngineContext> {
+  async function engineFor(tx: DbOrTx, at: Date, session: Session, facts: Record<string, Json>, entering?: string): Promise<EngineContext> {
     const wanted = [session.flowId, entering].filter(
       (id): id is string => typeof id === 'string' && !Object.hasOwn(options.engine.flows, id),
     )
@@ -184,6 +185,60 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       // the answer counts as activity, so the question does not expire under them
       return { ...recover({ ...session, lastActivityAt: context.now.toISOString() }, engine), acted: false }
     }
+  }
+
+  /**
+   * A turn in two statements, without a transaction (readTurn, saveTurn): read, step, save over
+   * the version read. Null when the turn must go the long way (handleNow): a file, a step that
+   * asks for effects, a session that is new this instant or changed before the save.
+   */
+  async function handleQuickly(message: InboundMessage, queue: () => void): Promise<HandleResult | null> {
+    if (message.content.kind === 'media') return null
+    const at = now()
+    const read = await readTurn(options.db, message, pickLocale(message.from.locale, options), at, newSession(options.defaultLocale))
+    if (read.seen) return { duplicate: true, replies: await repliesOf(options.db, message) }
+    const parsed = SessionSchema.safeParse(read.state)
+    if (!parsed.success || read.version === null) return null
+    const session = parsed.data
+    const sharedScreen = message.sharedScreen === true
+    let result: StepResult
+    try {
+      result = step(session, message.content, await engineFor(options.db, at, session, { channel: message.channel, sharedScreen }))
+    } catch {
+      // the long way steps again and recovers kindly from what threw
+      return null
+    }
+    if (result.effects.length > 0) return null
+    const inline = options.inlineChannels.has(message.channel)
+    const { replies } = result
+    const outcome = await saveTurn(options.db, {
+      message,
+      contactId: read.contactId,
+      version: read.version,
+      session: result.session,
+      at,
+      ...(result.session.locale !== read.contactLocale ? { locale: result.session.locale } : {}),
+      // answered in the request: kept only sealed for a retry, and only for minutes (trail purge)
+      ...(inline && replies.length > 0 && message.replay ? { sealedReplay: message.replay.seal(Buffer.from(JSON.stringify(replies))) } : {}),
+      inline,
+      queued: inline
+        ? []
+        : replies.map((reply) => ({
+            channel: message.channel,
+            address: message.from.channelUserId,
+            contactId: read.contactId,
+            locale: result.session.locale,
+            reply,
+            kind: 'reply' as const,
+            // the worker compares with the app's clock, not the database's
+            notBefore: at,
+          })),
+    })
+    if (outcome === 'changed') return null
+    if (outcome === 'seen') return { duplicate: true, replies: await repliesOf(options.db, message) }
+    if (!inline && replies.length > 0) queue()
+    options.logger.debug({ channel: message.channel, replies: replies.length, node: result.session.nodeId }, 'inbound message handled')
+    return { duplicate: false, replies, locale: result.session.locale }
   }
 
   async function handleNow(message: InboundMessage, queue: () => void): Promise<HandleResult> {
@@ -336,7 +391,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           return queueing((queue) => options.db.transaction((tx) => tellToSlowDown(tx, message, pickLocale(message.from.locale, options), options.engine.t, queue)))
         }
         const readiedMessage = await readied(message)
-        return queueing((queue) => handleNow(readiedMessage, queue))
+        return queueing(async (queue) => (await handleQuickly(readiedMessage, queue)) ?? handleNow(readiedMessage, queue))
       })
       queues.set(key, current)
       void current

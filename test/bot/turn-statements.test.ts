@@ -1,0 +1,165 @@
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { InboundMessage } from '../../src/bot/channel.js'
+import { conversationKeys } from '../../src/bot/channels/webchat/conversation-keys.js'
+import { newSession } from '../../src/bot/engine/index.js'
+import type { Session } from '../../src/bot/engine/types.js'
+import { createRuntime, type EffectHandlers } from '../../src/bot/runtime.js'
+import { readTurn, saveTurn } from '../../src/bot/turn-statements.js'
+import { type Database, openDatabase } from '../../src/db/client.js'
+import { contacts, departments, inboundMessages, outbox, replyReplays, sessions } from '../../src/db/schema/index.js'
+import { databaseKinds, freshDatabase } from '../support/database.js'
+import { silentLogger, tinyEngine } from '../support/tiny-engine.js'
+
+const at = new Date('2026-11-25T12:00:00Z')
+let sequence = 0
+function message(text: string, overrides: Partial<InboundMessage> = {}): InboundMessage {
+  sequence++
+  return { channel: 'telegram', externalId: `t${sequence}`, from: { channelUserId: 'chat-9' }, receivedAt: at, content: { kind: 'text', text }, ...overrides }
+}
+
+const asking: Session = { ...newSession('es'), flowId: 'menu', nodeId: 'what', waiting: 'input', lastActivityAt: at.toISOString() }
+
+describe.each(databaseKinds)('a turn in two statements on %s', (kind) => {
+  let database: Database & { url?: string }
+  let created: number
+
+  beforeAll(async () => {
+    database = await freshDatabase(kind)
+  })
+  afterAll(async () => {
+    await database.close()
+  })
+  beforeEach(async () => {
+    created = 0
+    await database.db.delete(outbox)
+    await database.db.delete(inboundMessages)
+    await database.db.delete(sessions)
+    await database.db.delete(contacts)
+    await database.db.delete(departments)
+  })
+
+  const versionOf = async (contactId: string) => (await database.db.select().from(sessions).where(eq(sessions.contactId, contactId)))[0]?.version
+
+  it('reads a new contact with a fresh session in its language, and an old one as it was', async () => {
+    const first = await readTurn(database.db, message('hola', { from: { channelUserId: 'chat-9', locale: 'en' } }), 'en', at, newSession('es'))
+    expect(first).toMatchObject({ contactLocale: 'en', version: 0, seen: false, state: { locale: 'en', flowId: null } })
+    const again = await readTurn(database.db, message('hola'), 'es', at, newSession('es'))
+    expect(again.contactId).toBe(first.contactId)
+    // the contact keeps its language; the read does not make a second session
+    expect(again).toMatchObject({ contactLocale: 'en', version: 0, state: { locale: 'en' } })
+    expect(await database.db.select().from(sessions)).toHaveLength(1)
+  })
+
+  it('writes nothing over a session that changed after the read, so the turn can go the long way', async () => {
+    const incoming = message('no hay medicinas')
+    const read = await readTurn(database.db, incoming, 'es', at, newSession('es'))
+    // another instance saves first
+    await database.db.update(sessions).set({ version: 5 }).where(eq(sessions.contactId, read.contactId))
+    const outcome = await saveTurn(database.db, {
+      message: incoming,
+      contactId: read.contactId,
+      version: 0,
+      session: asking,
+      at,
+      inline: false,
+      queued: [{ channel: 'telegram', address: 'chat-9', contactId: read.contactId, locale: 'es', reply: { text: 'hola' }, kind: 'reply' }],
+    })
+    expect(outcome).toBe('changed')
+    expect(await versionOf(read.contactId)).toBe(5)
+    expect(await database.db.select().from(inboundMessages)).toEqual([])
+    expect(await database.db.select().from(outbox)).toEqual([])
+  })
+
+  it('undoes the whole save when the message was recorded meanwhile: no second session step, replay or reply', async () => {
+    const cipher = conversationKeys(Buffer.alloc(32, 3)).replay('a-conversation-secret-777777')
+    const incoming = message('hola', { channel: 'webchat', from: { channelUserId: 'wc1.turns' }, replay: cipher })
+    const read = await readTurn(database.db, incoming, 'es', at, newSession('es'))
+    await database.db.insert(inboundMessages).values({ channel: 'webchat', externalId: incoming.externalId, receivedAt: at })
+    const outcome = await saveTurn(database.db, {
+      message: incoming,
+      contactId: read.contactId,
+      version: 0,
+      session: asking,
+      at,
+      locale: 'en',
+      sealedReplay: cipher.seal(Buffer.from('[]')),
+      inline: true,
+      queued: [],
+    })
+    expect(outcome).toBe('seen')
+    expect(await versionOf(read.contactId)).toBe(0)
+    expect(await database.db.select().from(replyReplays)).toEqual([])
+    expect((await database.db.select().from(contacts))[0]?.locale).toBe('es')
+  })
+
+  it('saves the session, the inbound record unlinked for an inline channel, its sealed replay and a language change together', async () => {
+    const cipher = conversationKeys(Buffer.alloc(32, 3)).replay('a-conversation-secret-888888')
+    const incoming = message('hola', { channel: 'webchat', from: { channelUserId: 'wc1.saved' }, replay: cipher })
+    const read = await readTurn(database.db, incoming, 'es', at, newSession('es'))
+    const outcome = await saveTurn(database.db, {
+      message: incoming,
+      contactId: read.contactId,
+      version: 0,
+      session: { ...asking, locale: 'en' },
+      at,
+      locale: 'en',
+      sealedReplay: cipher.seal(Buffer.from('[{"text":"hi"}]')),
+      inline: true,
+      queued: [],
+    })
+    expect(outcome).toBe('saved')
+    expect(await versionOf(read.contactId)).toBe(1)
+    const [inbound] = await database.db.select().from(inboundMessages)
+    expect(inbound).toMatchObject({ channel: 'webchat', externalId: incoming.externalId, contactId: null })
+    const [replay] = await database.db.select().from(replyReplays)
+    expect(replay?.inboundId).toBe(inbound?.id)
+    expect(cipher.open(replay?.sealed ?? Buffer.alloc(0))?.toString('utf8')).toBe('[{"text":"hi"}]')
+    expect((await database.db.select().from(contacts))[0]?.locale).toBe('en')
+  })
+
+  it('queues replies in order, linked to the contact and the inbound message, due when the app says', async () => {
+    const incoming = message('hola')
+    const read = await readTurn(database.db, incoming, 'es', at, newSession('es'))
+    const queued = ['uno', 'dos', 'tres'].map((text) => ({ channel: 'telegram' as const, address: 'chat-9', contactId: read.contactId, locale: 'es', reply: { text }, kind: 'reply' as const, notBefore: at }))
+    expect(await saveTurn(database.db, { message: incoming, contactId: read.contactId, version: 0, session: asking, at, inline: false, queued })).toBe('saved')
+    const [inbound] = await database.db.select().from(inboundMessages)
+    expect(inbound?.contactId).toBe(read.contactId)
+    const rows = await database.db.select().from(outbox).orderBy(outbox.id)
+    expect(rows.map((row) => row.body)).toEqual([{ text: 'uno' }, { text: 'dos' }, { text: 'tres' }])
+    expect(rows.every((row) => row.inboundId === inbound?.id && row.contactId === read.contactId && row.status === 'pending')).toBe(true)
+    expect(rows[0]?.nextAttemptAt.toISOString()).toBe(at.toISOString())
+  })
+
+  it('handles each message delivered to two instances at once once: one step, one set of replies, the same answer', async () => {
+    // on PostgreSQL the second instance has its own connections; on PGlite both share the one database
+    const second = kind === 'postgres' && database.url ? await openDatabase({ kind: 'postgres', url: database.url, maxConnections: 2 }) : database
+    const handlers: EffectHandlers = {
+      'case.create': () => {
+        created++
+        return Promise.resolve({ code: `CASE-${created}` })
+      },
+    }
+    const options = { engine: tinyEngine(), handlers, inlineChannels: new Set(['webchat'] as const), defaultLocale: 'es', logger: silentLogger, now: () => at }
+    const one = createRuntime({ ...options, db: database.db })
+    const two = createRuntime({ ...options, db: second.db })
+    try {
+      for (let round = 0; round < 4; round++) {
+        // a greeting (asked a question: no effect) and an answer (files a case: an effect), each sent to both
+        for (const text of ['hola', `falta medicina ${round}`]) {
+          const incoming = message(text)
+          const [a, b] = await Promise.all([one.handle(incoming), two.handle({ ...incoming })])
+          expect([a.duplicate, b.duplicate].sort()).toEqual([false, true])
+          expect(a.replies).toEqual(b.replies)
+        }
+      }
+      const [contact] = await database.db.select().from(contacts)
+      // eight messages, each stepped once, each answer's case filed once
+      expect(await versionOf(contact?.id ?? '')).toBe(8)
+      expect(await database.db.select().from(inboundMessages)).toHaveLength(8)
+      expect(created).toBe(4)
+    } finally {
+      if (second !== database) await second.close()
+    }
+  })
+})
