@@ -23,7 +23,8 @@ export const OFFERED_VAR = '_offered'
 
 /** Forgets the last "did you mean" list: the numbers a citizen types refer to the full list again. */
 export function forgetOffered(vars: Record<string, Json>): void {
-  Reflect.deleteProperty(vars, OFFERED_VAR)
+  // asked first: most steps have none to forget, and a delete that finds nothing still costs
+  if (Object.hasOwn(vars, OFFERED_VAR)) Reflect.deleteProperty(vars, OFFERED_VAR)
 }
 
 /** Session variable holding the options pressed so far on a list question (multiple choice, ranking). */
@@ -31,7 +32,8 @@ export const PICKED_VAR = '_picked'
 
 /** Forgets the options pressed so far: a new question starts with none. */
 export function forgetPicked(vars: Record<string, Json>): void {
-  Reflect.deleteProperty(vars, PICKED_VAR)
+  // asked first: most steps have none to forget, and a delete that finds nothing still costs
+  if (Object.hasOwn(vars, PICKED_VAR)) Reflect.deleteProperty(vars, PICKED_VAR)
 }
 
 /** An accepted answer. */

@@ -25,7 +25,11 @@ export function withLiteralTexts(ctx: EngineContext): EngineContext {
 const wrapped = new WeakMap<Translate, Translate>()
 const wrappers = new WeakSet<Translate>()
 
+/** the last translate wrapped, and its wrapper: a process has one translate, so the maps are rarely asked */
+let last: { translate: Translate; t: Translate } | undefined
+
 function literalAware(translate: Translate): Translate {
+  if (last?.translate === translate) return last.t
   if (wrappers.has(translate)) return translate
   let t = wrapped.get(translate)
   if (t === undefined) {
@@ -33,5 +37,6 @@ function literalAware(translate: Translate): Translate {
     wrapped.set(translate, t)
     wrappers.add(t)
   }
+  last = { translate, t }
   return t
 }

@@ -17,20 +17,16 @@ const KNOWN_UNSUPPORTED = new Set(['sticker', 'contact', 'poll', 'reaction', 'ed
 /** Reads the citizen's answer to a question: the value to store, or what to tell them. */
 export function readAnswer(node: AskNode, input: MessageContent, session: Session, ctx: EngineContext): Answer {
   const spec = node.input
-  // a short word on what was wrong, then the same question again (buttons and all)
-  const problem = (key: string, vars?: Record<string, Json>): Answer =>
-    refused([{ text: ctx.t(session.locale, key, vars) }, questionReply(node, session, ctx)])
-
   if (input.kind === 'unsupported') {
-    return problem(unsupportedKey(input.what))
+    return problem(node, session, ctx, unsupportedKey(input.what))
   }
   switch (spec.type) {
     case 'choice': {
       if (input.kind === 'location' && spec.locate) {
         const place = readPlace(node.var, spec.locate, input.municipalityCode, ctx)
-        return place ?? problem('engine.invalid.locationOutside')
+        return place ?? problem(node, session, ctx, 'engine.invalid.locationOutside')
       }
-      if (input.kind !== 'text' && input.kind !== 'choice') return problem(unexpected(input, spec))
+      if (input.kind !== 'text' && input.kind !== 'choice') return problem(node, session, ctx, unexpected(input, spec))
       const answer = readChoice(node.var, spec.source, input, session, ctx)
       if (answer.ok && spec.locate) answer.extra[spec.locate.locatedVar] = false
       if (!answer.ok && spec.locate && spec.source.from === 'departments' && input.kind === 'text') return readMunicipalityAsPlace(node.var, spec.locate, input, session, ctx) ?? answer
@@ -39,48 +35,56 @@ export function readAnswer(node: AskNode, input: MessageContent, session: Sessio
     case 'multi':
     case 'ranking':
       if (input.kind === 'text' || input.kind === 'choice') return readList(node, spec, input, session, ctx)
-      return problem(unexpected(input, spec))
+      return problem(node, session, ctx, unexpected(input, spec))
     case 'text': {
       // a voice note in place of the words, where the question allows it
       if (input.kind === 'media' && acceptsMedia(spec, input.media)) {
         return accepted({ media: input.media, ref: input.ref, mimeType: input.mimeType ?? null, size: input.size ?? null })
       }
-      if (input.kind !== 'text') return problem(unexpected(input, spec))
+      if (input.kind !== 'text') return problem(node, session, ctx, unexpected(input, spec))
       const text = input.text.trim()
-      const length = [...text].length
-      if (length < spec.min) return problem('engine.invalid.tooShort', { min: spec.min, length })
-      if (length > spec.max) return problem('engine.invalid.tooLong', { max: spec.max, length })
+      const length = codePoints(text)
+      if (length < spec.min) return problem(node, session, ctx, 'engine.invalid.tooShort', { min: spec.min, length })
+      if (length > spec.max) return problem(node, session, ctx, 'engine.invalid.tooLong', { max: spec.max, length })
       return accepted(text)
     }
     case 'number': {
-      if (input.kind !== 'text') return problem(unexpected(input, spec))
+      if (input.kind !== 'text') return problem(node, session, ctx, unexpected(input, spec))
       const value = parseNumber(input.text)
-      if (value === undefined) return problem('engine.invalid.number')
+      if (value === undefined) return problem(node, session, ctx, 'engine.invalid.number')
       const { min, max } = spec
       if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
-        if (min !== undefined && max !== undefined) return problem('engine.invalid.numberBetween', { min, max })
-        if (min !== undefined) return problem('engine.invalid.numberAtLeast', { min })
-        return problem('engine.invalid.numberAtMost', { max: max ?? value })
+        if (min !== undefined && max !== undefined) return problem(node, session, ctx, 'engine.invalid.numberBetween', { min, max })
+        if (min !== undefined) return problem(node, session, ctx, 'engine.invalid.numberAtLeast', { min })
+        return problem(node, session, ctx, 'engine.invalid.numberAtMost', { max: max ?? value })
       }
       return accepted(value)
     }
     case 'yesno': {
       if (input.kind === 'choice' && (input.id === 'yes' || input.id === 'no')) return accepted(input.id === 'yes')
-      if (input.kind !== 'text') return problem(unexpected(input, spec))
+      if (input.kind !== 'text') return problem(node, session, ctx, unexpected(input, spec))
       const value = readYesNo(input.text, ctx.vocabulary)
-      return value === undefined ? problem('engine.invalid.yesno') : accepted(value)
+      return value === undefined ? problem(node, session, ctx, 'engine.invalid.yesno') : accepted(value)
     }
     case 'location':
       if (input.kind === 'location') return accepted({ latitude: input.latitude, longitude: input.longitude })
       if (input.kind === 'text' && spec.optional && says(input.text, ctx.vocabulary.skip)) return accepted(null)
-      return problem(unexpected(input, spec))
+      return problem(node, session, ctx, unexpected(input, spec))
     case 'media':
       if (input.kind === 'media') {
         return accepted({ media: input.media, ref: input.ref, mimeType: input.mimeType ?? null, size: input.size ?? null })
       }
       if (input.kind === 'text' && spec.optional && says(input.text, ctx.vocabulary.skip)) return accepted(null)
-      return problem(unexpected(input, spec))
+      return problem(node, session, ctx, unexpected(input, spec))
   }
+}
+
+/**
+ * A short word on what was wrong, then the same question again (buttons and all). A function of
+ * its own rather than a closure readAnswer makes on every answer, when most answers are fine.
+ */
+function problem(node: AskNode, session: Session, ctx: EngineContext, key: string, vars?: Record<string, Json>): Answer {
+  return refused([{ text: ctx.t(session.locale, key, vars) }, questionReply(node, session, ctx)])
 }
 
 /** The kind sentence for a message we cannot read yet (a sticker, a contact card ...). */
@@ -104,6 +108,29 @@ function unexpected(input: Exclude<MessageContent, { kind: 'unsupported' }>, spe
       return `engine.invalid.${spec.type}${optional ? 'OrSkip' : ''}`
     }
   }
+}
+
+/**
+ * The characters of a text as people count them, "🏥" one: its code points, as `[...text].length`
+ * counts them (a pair of surrogates is one, a lone one is one), without making that array.
+ */
+export function codePoints(text: string): number {
+  let count = text.length
+  for (let i = 0; i < text.length - 1; i++) {
+    if (isHighSurrogate(text.charCodeAt(i)) && isLowSurrogate(text.charCodeAt(i + 1))) {
+      count--
+      i++
+    }
+  }
+  return count
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff
 }
 
 /** "3", "3,5", "1 500": people write decimals with a comma and thousands with spaces. */

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { readSession } from './read-session.js'
 import type { Vocabulary } from './vocabulary.js'
 
 /**
@@ -266,7 +267,8 @@ export type Effect = { type: EffectName; args: Record<string, Json> }
 
 // ---------------------------------------------------------------- session and context
 
-export const SessionSchema = z.object({
+/** What a session holds; SessionSchema (below) is how a stored one is read. */
+export const SessionShapeSchema = z.object({
   /** the flow in progress, or null when idle (at the main menu or between conversations) */
   flowId: z.string().nullable(),
   nodeId: z.string().nullable(),
@@ -279,7 +281,21 @@ export const SessionSchema = z.object({
   /** how many times in a row the current question got an answer we could not use */
   retries: z.number().int().nonnegative().default(0),
 })
-export type Session = z.infer<typeof SessionSchema>
+export type Session = z.infer<typeof SessionShapeSchema>
+
+/**
+ * A stored session, checked on the way in: exactly SessionShapeSchema. A well-formed one (every
+ * message's case) is read by readSession, without zod; anything else goes to zod, which reads it
+ * or refuses it with its own issues, so what zod refuses is refused here too.
+ */
+export const SessionSchema = z.transform((value: unknown, ctx): Session => {
+  const session = readSession(value)
+  if (session !== undefined) return session
+  const parsed = SessionShapeSchema.safeParse(value)
+  if (parsed.success) return parsed.data
+  for (const issue of parsed.error.issues) ctx.addIssue({ ...issue })
+  return z.NEVER
+})
 
 /** i18next-style lookup, bound to nothing: the engine passes the locale each time. */
 export type Translate = (locale: string, key: string, vars?: Record<string, Json>) => string
