@@ -65,7 +65,15 @@ const SOCKET_DIR = process.env.BENCH_SOCKET_DIR
  * unless told, the lightest (about half node:http's CPU a message, a sixth of fetch's: bench/README.md)
  */
 const CLIENTS = (process.env.BENCH_CLIENT ?? 'net').split(',').map((name) => name.trim())
-const WARM_UP_CITIZENS = 8
+/**
+ * every citizen files BENCH_WARM_UP_ROUNDS complaints (4) untimed before each timed run. The first
+ * of two timed runs on one app cost it, per message, 1.6 ms of CPU against 0.9 to 1.0 for the
+ * second with 8 citizens × 1 complaint of warm-up, 1.3 against 1.0 with 64 × 1, 1.1 against 0.75
+ * with 64 × 2, 0.82 against 0.73 with 64 × 5: V8 still optimising the hot code (its compiler
+ * threads count in the process's CPU), in the app and in the citizens' client alike.
+ */
+const WARM_UP_CITIZENS = CITIZENS
+const WARM_UP_ROUNDS = Number(process.env.BENCH_WARM_UP_ROUNDS ?? 4)
 /** the CPU budget everything shares: PostgreSQL, the app, the citizens and pgbench */
 const CORES = availableParallelism()
 
@@ -143,7 +151,7 @@ type WebchatRun = {
 async function webchatRun(app: AppProcess, client: ClientKind, block: number, serverCpu: ServerCpu): Promise<WebchatRun> {
   // the first requests compile and cache: not timed, from addresses the timed run does not use
   const warmUp = newTiming()
-  await Promise.all(Array.from({ length: WARM_UP_CITIZENS }, (_, i) => citizen({ targets: [app.url], localAddress: citizenAddress(i, 100 + block), rounds: 1, client }, warmUp)))
+  await Promise.all(Array.from({ length: WARM_UP_CITIZENS }, (_, i) => citizen({ targets: [app.url], localAddress: citizenAddress(i, 100 + block), rounds: WARM_UP_ROUNDS, client }, warmUp)))
   if (warmUp.failures.length > 0) throw new Error(`the warm-up failed: ${warmUp.failures[0]}`)
   const timing = newTiming()
   const start = performance.now()
@@ -185,22 +193,30 @@ function report(label: string, result: WebchatRun, baseline: Baseline, target: n
       `this process (the citizens) ${us(citizens)}${ofCore(result.benchCpuMs)}`,
   )
   console.log(`  ratio messages/s ÷ pgbench TPS: ${(rate / baseline.tps).toFixed(3)} (target ≥ ${target}${label.startsWith('PostgreSQL') ? ', p99 < 50 ms' : ''})`)
-  printCpuBound(app + (Number.isNaN(server) ? 0 : server) + citizens, baseline)
+  printCpuBound(app, server, citizens, baseline)
 }
 
 /**
- * What the cores allow: a message costs `messageUs` of CPU all told, a pgbench transaction its
- * server's and pgbench's. With nothing else running, the cores give at most CORES × 10⁶ ÷
- * `messageUs` messages/s; against the TPS measured, that is the highest ratio this machine allows.
+ * What the CPU allows. A message costs the app, the server and the citizens `app + server +
+ * citizens` µs all told, a pgbench transaction its server's and pgbench's. On an idle machine
+ * both fill the cores, so the ratio is at most one cost over the other; on a busy one pgbench got
+ * less, and CORES × 10⁶ ÷ the message's cost, over the TPS measured, is what the cores allow.
+ * The app is one process with one event loop, about a core: 10⁶ ÷ `app` messages/s at most
+ * whatever the cores (its garbage collector and compiler threads take it a little past).
  */
-function printCpuBound(messageUs: number, baseline: Baseline) {
+function printCpuBound(app: number, server: number, citizens: number, baseline: Baseline) {
+  const messageUs = app + (Number.isNaN(server) ? 0 : server) + citizens
   const transactionUs = baseline.serverUs + baseline.clientUs
-  const messagesPerSecond = (CORES * 1e6) / messageUs
-  const pgbenchCores = (baseline.tps * transactionUs) / 1e6
+  const byCores = (CORES * 1e6) / messageUs
+  const byLoop = 1e6 / app
+  const ratio = (rate: number) => (rate / baseline.tps).toFixed(3)
+  const parts = Number.isNaN(server) ? 'app (its database inside) + citizens' : 'app + server + citizens'
   console.log(
-    `  CPU bound: ${us(messageUs)} of CPU a message (app + server + citizens) against ${us(transactionUs)} a pgbench transaction (server + pgbench): ` +
-      `${CORES} cores allow at most ${messagesPerSecond.toFixed(0)} messages/s, a ratio of at most ${(messagesPerSecond / baseline.tps).toFixed(3)} to the ${baseline.tps.toFixed(0)} TPS measured ` +
-      `(CPU for CPU ${(transactionUs / messageUs).toFixed(3)}; pgbench kept ${pgbenchCores.toFixed(2)} of the ${CORES} cores busy)`,
+    `  CPU bound: ${us(messageUs)} of CPU a message (${parts}) against ${us(transactionUs)} a pgbench transaction (server + pgbench): ` +
+      `with both on all ${CORES} cores (an idle machine) a ratio of at most ${(transactionUs / messageUs).toFixed(3)}; ` +
+      `against the ${baseline.tps.toFixed(0)} TPS measured (pgbench had ${((baseline.tps * transactionUs) / 1e6).toFixed(2)} of the ${CORES} cores) ` +
+      `the cores allow ${byCores.toFixed(0)} messages/s, ${ratio(byCores)}, and the app's one event loop ${byLoop.toFixed(0)}, ${ratio(byLoop)}; ` +
+      `a ratio of 0.5 needs at most ${us(2 * transactionUs)} a message all told`,
   )
 }
 
@@ -280,7 +296,7 @@ async function postgresRun(baseline: Baseline, label: string, clients: readonly 
     const sql = postgres(scratch.url, { max: 1, onnotice: () => {} })
     try {
       const [stats] = await sql<{ commits: string }[]>`select xact_commit::text as commits from pg_stat_database where datname = current_database()`
-      const all = results.reduce((sum, result) => sum + result.messages + WARM_UP_CITIZENS * 13, 0)
+      const all = results.reduce((sum, result) => sum + result.messages + WARM_UP_CITIZENS * WARM_UP_ROUNDS * 13, 0)
       console.log(`  transactions committed in the app's database: ${stats?.commits} for about ${all} messages with the warm-up (${(Number(stats?.commits) / all).toFixed(2)} per message, the start's and the outbox poller's included)`)
     } finally {
       await sql.end()
