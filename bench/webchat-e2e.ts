@@ -70,7 +70,8 @@ const CLIENTS = (process.env.BENCH_CLIENT ?? 'net').split(',').map((name) => nam
  * of two timed runs on one app cost it, per message, 1.6 ms of CPU against 0.9 to 1.0 for the
  * second with 8 citizens × 1 complaint of warm-up, 1.3 against 1.0 with 64 × 1, 1.1 against 0.75
  * with 64 × 2, 0.82 against 0.73 with 64 × 5: V8 still optimising the hot code (its compiler
- * threads count in the process's CPU), in the app and in the citizens' client alike.
+ * threads count in the process's CPU), in the app and in the citizens' client alike. With 64 × 4,
+ * three timed runs on one app cost it 0.82, 0.83 and 0.80 ms (bench/README.md).
  */
 const WARM_UP_CITIZENS = CITIZENS
 const WARM_UP_ROUNDS = Number(process.env.BENCH_WARM_UP_ROUNDS ?? 4)
