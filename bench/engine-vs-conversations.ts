@@ -12,9 +12,17 @@
  * (targets: ours ≥ 10× faster than the peer, within 1.5× of the floor). Each way runs
  * BENCH_ROUNDS times (3), interleaved, after one warm-up round; the best round counts.
  *
+ * It runs as production runs: compiled by esbuild as scripts/build.mjs compiles src/ for `npm
+ * start`, under plain node (see runCompiled). BENCH_TSX=1 runs it under tsx instead.
+ *
  *   npm run bench:engine
  */
+import { spawnSync } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
 import { type Conversation, type ConversationFlavor, conversations, createConversation } from '@grammyjs/conversations'
 import { Bot, type Context, session, type SessionFlavor } from 'grammy'
 import type { Update, UserFromGetMe } from 'grammy/types'
@@ -178,6 +186,66 @@ async function round(way: Way, firstChat: number): Promise<number[]> {
   return perStep.map((samples) => percentile(samples, 0.5))
 }
 
+// ---------------------------------------------------------------- compiled, as production runs
+
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? filesUnder(join(folder, entry.name)) : [join(folder, entry.name)]))
+}
+
+/**
+ * Production runs the JavaScript scripts/build.mjs compiles (`npm start`: node dist/main.js), not
+ * tsx. tsx's transform keeps function names: every named closure a call makes also calls a
+ * `__name` helper (Object.defineProperty), in our TypeScript only (node_modules, grammY's and
+ * zod's, are not transformed): one closure readAnswer made per answer was 14 % of step() in a
+ * --cpu-prof under tsx. So this file and src/ are compiled with that build's settings into a
+ * folder under node_modules/.cache (where the imports of grammY and zod resolve; not dist/, which
+ * bench:e2e and a running app may be using) and run under node.
+ */
+/** `node --cpu-prof --import tsx bench/…`: the child, where the timed run is, is profiled too (NODE_OPTIONS may not carry --cpu-prof). */
+function profilerFlags(): string[] {
+  const flags: string[] = []
+  process.execArgv.forEach((arg, i) => {
+    if (!arg.startsWith('--cpu-prof')) return
+    flags.push(arg)
+    // "--cpu-prof-dir /tmp/p": the value as its own argument
+    const value = process.execArgv[i + 1]
+    if (arg !== '--cpu-prof' && !arg.includes('=') && value !== undefined) flags.push(value)
+  })
+  return flags
+}
+
+async function runCompiled(): Promise<number> {
+  const root = fileURLToPath(new URL('..', import.meta.url))
+  mkdirSync(join(root, 'node_modules/.cache'), { recursive: true })
+  const out = mkdtempSync(join(root, 'node_modules/.cache/bench-engine-'))
+  try {
+    const src = filesUnder(join(root, 'src'))
+    await build({
+      entryPoints: [
+        ...src.filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.endsWith('.d.ts')),
+        fileURLToPath(import.meta.url),
+        join(root, 'bench/timing.ts'),
+      ],
+      outdir: out,
+      outbase: root,
+      // the settings of scripts/build.mjs
+      bundle: false,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20.19',
+      logLevel: 'warning',
+    })
+    // the locale files the i18n module reads beside itself, as the build copies them
+    for (const file of src.filter((name) => !name.endsWith('.ts'))) cpSync(file, join(out, relative(root, file)))
+    // below node_modules, node looks no further up for the package's "type": module
+    writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }))
+    const child = spawnSync(process.execPath, [...profilerFlags(), join(out, 'bench', 'engine-vs-conversations.js')], { stdio: 'inherit', env: process.env })
+    return child.status ?? 1
+  } finally {
+    rmSync(out, { recursive: true, force: true })
+  }
+}
+
 async function main() {
   const ways: Way[] = [
     { name: 'floor: grammY session()', bot: floorBot() },
@@ -201,7 +269,8 @@ async function main() {
   }
   const rows = ways.map((way) => ({ name: way.name, medians: best.get(way.name) ?? [] }))
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length
-  console.log(`${CHATS} chats × ${STEPS} updates (start + ${QUESTIONS.length} answers), best of ${ROUNDS} rounds, µs per update (median per step):`)
+  const how = import.meta.url.endsWith('.ts') ? 'tsx' : 'compiled (esbuild, as scripts/build.mjs), plain node'
+  console.log(`${how}, node ${process.version}; ${CHATS} chats × ${STEPS} updates (start + ${QUESTIONS.length} answers), best of ${ROUNDS} rounds, µs per update (median per step):`)
   console.log(`${'step'.padEnd(26)}${Array.from({ length: STEPS }, (_, s) => String(s).padStart(7)).join('')}   mean`)
   for (const row of rows) console.log(`${row.name.padEnd(26)}${row.medians.map((v) => v.toFixed(0).padStart(7)).join('')}${mean(row.medians).toFixed(1).padStart(7)}`)
   const [floor, ours, peer] = rows.map((row) => mean(row.medians))
@@ -209,4 +278,6 @@ async function main() {
   console.log(`peer ÷ ours: ${(peer / ours).toFixed(1)}x (target ≥ 10x); ours ÷ floor: ${(ours / floor).toFixed(2)}x (target ≤ 1.5x)`)
 }
 
-await main()
+// started from the TypeScript (npm run bench:engine, under tsx): compile and run that instead
+if (import.meta.url.endsWith('.ts') && process.env.BENCH_TSX !== '1') process.exitCode = await runCompiled()
+else await main()
