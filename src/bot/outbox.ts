@@ -1,4 +1,4 @@
-import { and, eq, type SQL, sql } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { type OutboxKind, outbox } from '../db/schema/index.js'
 import { CHANNEL_KINDS, type ChannelKind } from './channel.js'
@@ -56,22 +56,25 @@ export async function enqueue(tx: DbOrTx, messages: OutboxMessage | readonly Out
   )
 }
 
+/** Adds a parameter to a statement being written and gives its placeholder (`$3`). */
+export type AddParameter = (value: unknown) => string
+
 /**
- * The same rows `enqueue` writes, as one part (`… as (insert …)`) of a caller's single statement:
- * the runtime's save of a turn, whose session update, inbound record and replies commit together
- * without a transaction of their own. Inserted only where `when` (a condition on the statement's
- * other parts) holds. Empty `messages` give no part.
+ * The same rows `enqueue` writes, as one part (`name as (insert …)`) of a caller's single
+ * statement, written out with placeholders from `add`: the runtime's save of a turn, whose session
+ * update, inbound record and replies commit together without a transaction of their own.
+ * Inserted only where `when` (a condition on the statement's other parts) holds; no messages, no part.
  */
-export function enqueuePart(name: string, messages: readonly OutboxMessage[], when: SQL): SQL | null {
+export function enqueuePart(name: string, messages: readonly OutboxMessage[], when: string, add: AddParameter): string | null {
   if (messages.length === 0) return null
   const rows = messages.map(
-    (message) => sql`(${message.channel}, ${message.address}, ${message.contactId ?? null}::uuid, ${message.inboundId ?? null}::uuid,
-      ${message.caseId ?? null}::uuid, ${message.locale}, ${message.kind}, ${JSON.stringify(message.reply)}::jsonb,
-      ${message.eraseOnSend ?? false}::boolean, coalesce(${message.notBefore?.toISOString() ?? null}::timestamptz, now()))`,
+    (message) =>
+      `(${add(message.channel)}, ${add(message.address)}, ${add(message.contactId ?? null)}::uuid, ${add(message.inboundId ?? null)}::uuid, ` +
+      `${add(message.caseId ?? null)}::uuid, ${add(message.locale)}, ${add(message.kind)}, ${add(JSON.stringify(message.reply))}::jsonb, ` +
+      `${add(message.eraseOnSend ?? false)}::boolean, coalesce(${add(message.notBefore?.toISOString() ?? null)}::timestamptz, now()))`,
   )
-  return sql`${sql.identifier(name)} as (insert into ${outbox}
-      (channel, address, contact_id, inbound_id, case_id, locale, kind, body, erase_on_send, next_attempt_at)
-    select * from (values ${sql.join(rows, sql`, `)}) as queued where ${when})`
+  return `${name} as (insert into outbox (channel, address, contact_id, inbound_id, case_id, locale, kind, body, erase_on_send, next_attempt_at)
+    select * from (values ${rows.join(', ')}) as queued where ${when})`
 }
 
 /**

@@ -23,7 +23,7 @@ import {
 import { createFloodGuard } from './channels/webchat/flood-guard.js'
 import { dropUnexpectedMedia, forgottenReplies, repliesOf, tellToSlowDown } from './message-records.js'
 import { enqueue } from './outbox.js'
-import { readTurn, saveTurn } from './turn-statements.js'
+import { turnStatements } from './turn-statements.js'
 
 /** What an effect handler knows of the conversation that asked for it. */
 export type EffectContext = {
@@ -99,6 +99,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   // Messages of one contact handled by this process run one after another, in arrival order;
   // across processes the session row lock keeps them apart.
   const queues = new Map<string, Promise<unknown>>()
+  const turn = turnStatements(options.db)
   const intake = options.intake ?? createInboundIntake({ db: options.db, logger: options.logger })
   // Shed before the queue and the database, so one sender's flood costs the others nothing.
   const flood = createFloodGuard({ max: options.perContactPerMinute ?? DEFAULT_PER_CONTACT_PER_MINUTE, windowMs: 60_000 })
@@ -195,7 +196,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   async function handleQuickly(message: InboundMessage, queue: () => void): Promise<HandleResult | null> {
     if (message.content.kind === 'media') return null
     const at = now()
-    const read = await readTurn(options.db, message, pickLocale(message.from.locale, options), at, newSession(options.defaultLocale))
+    const read = await turn.read(message, pickLocale(message.from.locale, options), at, newSession(options.defaultLocale))
+    if (!read) return null
     if (read.seen) return { duplicate: true, replies: await repliesOf(options.db, message) }
     const parsed = SessionSchema.safeParse(read.state)
     if (!parsed.success || read.version === null) return null
@@ -211,7 +213,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     if (result.effects.length > 0) return null
     const inline = options.inlineChannels.has(message.channel)
     const { replies } = result
-    const outcome = await saveTurn(options.db, {
+    const outcome = await turn.save({
       message,
       contactId: read.contactId,
       version: read.version,

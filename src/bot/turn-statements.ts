@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { type SQL, sql } from 'drizzle-orm'
-import type { DbOrTx } from '../db/client.js'
+import { type Db, directQuery, type DirectQuery } from '../db/client.js'
 import type { InboundMessage } from './channel.js'
 import type { Session } from './engine/types.js'
-import { enqueuePart, type OutboxMessage } from './outbox.js'
+import { type AddParameter, enqueuePart, type OutboxMessage } from './outbox.js'
 
 // The two statements of a turn without effects (most messages: an answer to a question): one
 // reads, one saves. Neither runs in a transaction of its own; the save is one statement, so its
@@ -21,11 +20,22 @@ export type TurnRead = {
   seen: boolean
 }
 
-/** The rows of a driver's answer to `execute`: postgres.js gives an array, PGlite an object with rows. */
-export function rowsOf(result: unknown): unknown[] {
-  if (Array.isArray(result)) return result
-  const rows = (result as { rows?: unknown } | null)?.rows
-  return Array.isArray(rows) ? rows : []
+/** A statement's text and its parameters, written together: `add` gives each value its `$n`. */
+function statement(): { params: unknown[]; add: AddParameter } {
+  const params: unknown[] = []
+  return { params, add: (value) => `$${params.push(value)}` }
+}
+
+/** The two statements of a turn, on the driver under `db` (see directQuery). */
+export type TurnStatements = {
+  /** null when the contact was made by another request this instant: the long way */
+  read: (message: InboundMessage, locale: string, at: Date, fresh: Session) => Promise<TurnRead | null>
+  save: (save: TurnSave) => Promise<TurnSaveOutcome>
+}
+
+export function turnStatements(db: Db): TurnStatements {
+  const query = directQuery(db)
+  return { read: (...args) => readTurn(query, ...args), save: (save) => saveTurn(query, save) }
 }
 
 type ReadRow = { contact_id: string; locale: string; state: unknown; version: number | null; seen: boolean }
@@ -34,24 +44,36 @@ type ReadRow = { contact_id: string; locale: string; state: unknown; version: nu
  * One statement: the contact made or touched (last seen), its session made if missing (in the
  * contact's language), read, and whether the message's id was handled before.
  */
-export async function readTurn(db: DbOrTx, message: InboundMessage, locale: string, at: Date, fresh: Session): Promise<TurnRead> {
-  const result = await db.execute(sql`with contact as (
-      insert into contacts (channel, channel_user_id, display_name, locale)
-      values (${message.channel}, ${message.from.channelUserId}, ${message.from.displayName ?? null}, ${locale})
-      on conflict (channel, channel_user_id) do update set last_seen_at = ${at.toISOString()}::timestamptz
+async function readTurn(query: DirectQuery, message: InboundMessage, locale: string, at: Date, fresh: Session): Promise<TurnRead | null> {
+  const { params, add } = statement()
+  const channel = add(message.channel)
+  const userId = add(message.from.channelUserId)
+  const seenAt = add(at.toISOString())
+  // Last seen is touched at most once a minute, so most reads write nothing (no WAL, no flush):
+  // nothing reads it finer (retention counts days; WhatsApp's window reopens on its own).
+  const text = `with touched as (
+      insert into contacts (channel, channel_user_id, display_name, locale, last_seen_at)
+      values (${channel}, ${userId}, ${add(message.from.displayName ?? null)}, ${add(locale)}, ${seenAt}::timestamptz)
+      on conflict (channel, channel_user_id) do update set last_seen_at = ${seenAt}::timestamptz
+        where contacts.last_seen_at < ${seenAt}::timestamptz - interval '1 minute'
       returning id, locale
+    ), contact as (
+      select id, locale from touched
+      union all
+      select id, locale from contacts where channel = ${channel} and channel_user_id = ${userId} and not exists (select 1 from touched)
     ), made as (
       insert into sessions (contact_id, state)
-      select id, jsonb_set(${JSON.stringify(fresh)}::jsonb, '{locale}', to_jsonb(locale)) from contact
+      select id, jsonb_set(${add(JSON.stringify(fresh))}::jsonb, '{locale}', to_jsonb(locale)) from contact
       on conflict (contact_id) do nothing
       returning state, version
     )
     select contact.id as contact_id, contact.locale, coalesce(made.state, kept.state) as state,
       coalesce(made.version, kept.version) as version,
-      exists (select 1 from inbound_messages where channel = ${message.channel} and external_id = ${message.externalId}) as seen
-    from contact left join made on true left join sessions kept on kept.contact_id = contact.id`)
-  const [row] = rowsOf(result) as ReadRow[]
-  if (!row) throw new Error('the contact upsert returned nothing')
+      exists (select 1 from inbound_messages where channel = ${channel} and external_id = ${add(message.externalId)}) as seen
+    from contact left join made on true left join sessions kept on kept.contact_id = contact.id`
+  const [row] = (await query(text, params)) as ReadRow[]
+  // a contact made by another request since this statement's snapshot, not touched: the long way
+  if (!row) return null
   return {
     contactId: row.contact_id,
     contactLocale: row.locale,
@@ -89,31 +111,32 @@ export type TurnSaveOutcome = 'saved' | 'changed' | 'seen'
  * insert: a message handled meanwhile fails the whole statement on its unique id, undoing the
  * save), the contact's language, and the replies: sealed for a replay or queued for delivery.
  */
-export async function saveTurn(db: DbOrTx, save: TurnSave): Promise<TurnSaveOutcome> {
+async function saveTurn(query: DirectQuery, save: TurnSave): Promise<TurnSaveOutcome> {
   const inboundId = randomUUID()
-  const { message, at } = save
-  const parts: SQL[] = [
-    sql`saved as (
-      update sessions set state = ${JSON.stringify(save.session)}::jsonb, version = version + 1, updated_at = ${at.toISOString()}::timestamptz
-      where contact_id = ${save.contactId}::uuid and version = ${save.version}
+  const { message } = save
+  const { params, add } = statement()
+  const at = add(save.at.toISOString())
+  const parts = [
+    `saved as (
+      update sessions set state = ${add(JSON.stringify(save.session))}::jsonb, version = version + 1, updated_at = ${at}::timestamptz
+      where contact_id = ${add(save.contactId)}::uuid and version = ${add(save.version)}
       returning contact_id)`,
-    sql`inbound as (
+    `inbound as (
       insert into inbound_messages (id, channel, external_id, contact_id, received_at)
-      select ${inboundId}::uuid, ${message.channel}, ${message.externalId}, ${save.inline ? null : save.contactId}::uuid,
-        ${message.receivedAt.toISOString()}::timestamptz from saved
+      select ${add(inboundId)}::uuid, ${add(message.channel)}, ${add(message.externalId)}, ${add(save.inline ? null : save.contactId)}::uuid,
+        ${add(message.receivedAt.toISOString())}::timestamptz from saved
       returning id)`,
   ]
   if (save.locale !== undefined) {
-    parts.push(sql`language as (update contacts set locale = ${save.locale} where id = ${save.contactId}::uuid and exists (select 1 from inbound))`)
+    parts.push(`language as (update contacts set locale = ${add(save.locale)} where id = ${add(save.contactId)}::uuid and exists (select 1 from inbound))`)
   }
   if (save.sealedReplay) {
-    parts.push(sql`replay as (insert into reply_replays (inbound_id, sealed, created_at) select id, ${save.sealedReplay}, ${at.toISOString()}::timestamptz from inbound)`)
+    parts.push(`replay as (insert into reply_replays (inbound_id, sealed, created_at) select id, ${add(save.sealedReplay)}, ${at}::timestamptz from inbound)`)
   }
-  const queued = enqueuePart('queued', save.queued.map((queuedMessage) => ({ ...queuedMessage, inboundId })), sql`exists (select 1 from inbound)`)
+  const queued = enqueuePart('queued', save.queued.map((queuedMessage) => ({ ...queuedMessage, inboundId })), 'exists (select 1 from inbound)', add)
   if (queued) parts.push(queued)
   try {
-    const result = await db.execute(sql`with ${sql.join(parts, sql`, `)} select count(*)::int as saved from inbound`)
-    const [row] = rowsOf(result) as { saved: number | string }[]
+    const [row] = (await query(`with ${parts.join(', ')} select count(*)::int as saved from inbound`, params)) as { saved: number | string }[]
     return Number(row?.saved ?? 0) === 1 ? 'saved' : 'changed'
   } catch (error) {
     if (isInboundTaken(error)) return 'seen'

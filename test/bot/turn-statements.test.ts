@@ -5,7 +5,7 @@ import { conversationKeys } from '../../src/bot/channels/webchat/conversation-ke
 import { newSession } from '../../src/bot/engine/index.js'
 import type { Session } from '../../src/bot/engine/types.js'
 import { createRuntime, type EffectHandlers } from '../../src/bot/runtime.js'
-import { readTurn, saveTurn } from '../../src/bot/turn-statements.js'
+import { turnStatements } from '../../src/bot/turn-statements.js'
 import { type Database, openDatabase } from '../../src/db/client.js'
 import { contacts, departments, inboundMessages, outbox, replyReplays, sessions } from '../../src/db/schema/index.js'
 import { databaseKinds, freshDatabase } from '../support/database.js'
@@ -39,24 +39,39 @@ describe.each(databaseKinds)('a turn in two statements on %s', (kind) => {
     await database.db.delete(departments)
   })
 
+  const readOf = async (incoming: InboundMessage, locale: string, when: Date, fresh: Session) => {
+    const read = await turnStatements(database.db).read(incoming, locale, when, fresh)
+    if (!read) throw new Error('the read found no contact')
+    return read
+  }
   const versionOf = async (contactId: string) => (await database.db.select().from(sessions).where(eq(sessions.contactId, contactId)))[0]?.version
 
   it('reads a new contact with a fresh session in its language, and an old one as it was', async () => {
-    const first = await readTurn(database.db, message('hola', { from: { channelUserId: 'chat-9', locale: 'en' } }), 'en', at, newSession('es'))
+    const first = await readOf(message('hola', { from: { channelUserId: 'chat-9', locale: 'en' } }), 'en', at, newSession('es'))
     expect(first).toMatchObject({ contactLocale: 'en', version: 0, seen: false, state: { locale: 'en', flowId: null } })
-    const again = await readTurn(database.db, message('hola'), 'es', at, newSession('es'))
+    const again = await readOf(message('hola'), 'es', at, newSession('es'))
     expect(again.contactId).toBe(first.contactId)
     // the contact keeps its language; the read does not make a second session
     expect(again).toMatchObject({ contactLocale: 'en', version: 0, state: { locale: 'en' } })
     expect(await database.db.select().from(sessions)).toHaveLength(1)
   })
 
+  it('touches the contact\'s last seen at most once a minute', async () => {
+    await readOf(message('hola'), 'es', at, newSession('es'))
+    const lastSeen = async () => (await database.db.select().from(contacts))[0]?.lastSeenAt.toISOString()
+    await readOf(message('hola'), 'es', new Date(at.getTime() + 30_000), newSession('es'))
+    expect(await lastSeen()).toBe(at.toISOString())
+    const later = new Date(at.getTime() + 90_000)
+    await readOf(message('hola'), 'es', later, newSession('es'))
+    expect(await lastSeen()).toBe(later.toISOString())
+  })
+
   it('writes nothing over a session that changed after the read, so the turn can go the long way', async () => {
     const incoming = message('no hay medicinas')
-    const read = await readTurn(database.db, incoming, 'es', at, newSession('es'))
+    const read = await readOf(incoming, 'es', at, newSession('es'))
     // another instance saves first
     await database.db.update(sessions).set({ version: 5 }).where(eq(sessions.contactId, read.contactId))
-    const outcome = await saveTurn(database.db, {
+    const outcome = await turnStatements(database.db).save({
       message: incoming,
       contactId: read.contactId,
       version: 0,
@@ -74,9 +89,9 @@ describe.each(databaseKinds)('a turn in two statements on %s', (kind) => {
   it('undoes the whole save when the message was recorded meanwhile: no second session step, replay or reply', async () => {
     const cipher = conversationKeys(Buffer.alloc(32, 3)).replay('a-conversation-secret-777777')
     const incoming = message('hola', { channel: 'webchat', from: { channelUserId: 'wc1.turns' }, replay: cipher })
-    const read = await readTurn(database.db, incoming, 'es', at, newSession('es'))
+    const read = await readOf(incoming, 'es', at, newSession('es'))
     await database.db.insert(inboundMessages).values({ channel: 'webchat', externalId: incoming.externalId, receivedAt: at })
-    const outcome = await saveTurn(database.db, {
+    const outcome = await turnStatements(database.db).save({
       message: incoming,
       contactId: read.contactId,
       version: 0,
@@ -96,8 +111,8 @@ describe.each(databaseKinds)('a turn in two statements on %s', (kind) => {
   it('saves the session, the inbound record unlinked for an inline channel, its sealed replay and a language change together', async () => {
     const cipher = conversationKeys(Buffer.alloc(32, 3)).replay('a-conversation-secret-888888')
     const incoming = message('hola', { channel: 'webchat', from: { channelUserId: 'wc1.saved' }, replay: cipher })
-    const read = await readTurn(database.db, incoming, 'es', at, newSession('es'))
-    const outcome = await saveTurn(database.db, {
+    const read = await readOf(incoming, 'es', at, newSession('es'))
+    const outcome = await turnStatements(database.db).save({
       message: incoming,
       contactId: read.contactId,
       version: 0,
@@ -120,9 +135,9 @@ describe.each(databaseKinds)('a turn in two statements on %s', (kind) => {
 
   it('queues replies in order, linked to the contact and the inbound message, due when the app says', async () => {
     const incoming = message('hola')
-    const read = await readTurn(database.db, incoming, 'es', at, newSession('es'))
+    const read = await readOf(incoming, 'es', at, newSession('es'))
     const queued = ['uno', 'dos', 'tres'].map((text) => ({ channel: 'telegram' as const, address: 'chat-9', contactId: read.contactId, locale: 'es', reply: { text }, kind: 'reply' as const, notBefore: at }))
-    expect(await saveTurn(database.db, { message: incoming, contactId: read.contactId, version: 0, session: asking, at, inline: false, queued })).toBe('saved')
+    expect(await turnStatements(database.db).save({ message: incoming, contactId: read.contactId, version: 0, session: asking, at, inline: false, queued })).toBe('saved')
     const [inbound] = await database.db.select().from(inboundMessages)
     expect(inbound?.contactId).toBe(read.contactId)
     const rows = await database.db.select().from(outbox).orderBy(outbox.id)
