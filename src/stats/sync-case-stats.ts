@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
-import { caseEvents, caseStats, caseStatsMonthly, caseStatsMonthlyByUnit, cases, municipalities, units } from '../db/schema/index.js'
+import { caseEvents, caseStats, caseStatsMonthly, caseStatsMonthlyByUnit, cases, municipalities, STATS_SHARDS, units } from '../db/schema/index.js'
 import { guatemalaDate } from '../cases/guatemala-date.js'
 
 /** Stands for "no unit" in the monthly key, whose columns cannot be null. */
@@ -28,21 +28,30 @@ function monthlyKey(row: StatsRow) {
   }
 }
 
+/**
+ * The shard a case counts in: its own, so cases filed at once about the same thing mostly lock
+ * different rows (a count is read summed over its shards). The first bytes of the random UUID.
+ */
+export function shardOf(caseId: string): number {
+  return Number.parseInt(caseId.slice(0, 8), 16) % STATS_SHARDS
+}
+
 async function addToMonthly(tx: DbOrTx, row: StatsRow, delta: 1 | -1): Promise<void> {
   const key = monthlyKey(row)
+  const shard = shardOf(row.caseId)
   await tx
     .insert(caseStatsMonthly)
-    .values({ ...key, cases: delta })
+    .values({ ...key, shard, cases: delta })
     .onConflictDoUpdate({
-      target: [caseStatsMonthly.month, caseStatsMonthly.unitId, caseStatsMonthly.municipalityCode, caseStatsMonthly.category, caseStatsMonthly.status, caseStatsMonthly.sector],
+      target: [caseStatsMonthly.month, caseStatsMonthly.unitId, caseStatsMonthly.municipalityCode, caseStatsMonthly.category, caseStatsMonthly.status, caseStatsMonthly.sector, caseStatsMonthly.shard],
       set: { cases: sql`${caseStatsMonthly.cases} + ${delta}` },
     })
   const byUnit = { month: key.month, unitId: key.unitId, institutionId: key.institutionId, departmentCode: key.departmentCode, sector: key.sector, category: key.category, status: key.status }
   await tx
     .insert(caseStatsMonthlyByUnit)
-    .values({ ...byUnit, cases: delta })
+    .values({ ...byUnit, shard, cases: delta })
     .onConflictDoUpdate({
-      target: [caseStatsMonthlyByUnit.month, caseStatsMonthlyByUnit.unitId, caseStatsMonthlyByUnit.departmentCode, caseStatsMonthlyByUnit.category, caseStatsMonthlyByUnit.status, caseStatsMonthlyByUnit.sector],
+      target: [caseStatsMonthlyByUnit.month, caseStatsMonthlyByUnit.unitId, caseStatsMonthlyByUnit.departmentCode, caseStatsMonthlyByUnit.category, caseStatsMonthlyByUnit.status, caseStatsMonthlyByUnit.sector, caseStatsMonthlyByUnit.shard],
       set: { cases: sql`${caseStatsMonthlyByUnit.cases} + ${delta}` },
     })
 }

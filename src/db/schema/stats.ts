@@ -1,4 +1,4 @@
-import { date, index, integer, pgTable, primaryKey, real, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { date, index, integer, pgTable, primaryKey, real, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { cases } from './cases.js'
 import { SECTORS } from './directory.js'
 
@@ -36,8 +36,16 @@ export const caseStats = pgTable(
 )
 
 /**
+ * How many rows one count is spread over (`shard`): cases filed at once about the same thing (a
+ * campaign, a crisis) would otherwise all wait on one row's lock until each filing commits.
+ * A count is the sum over its shards; a shard alone may even be negative.
+ */
+export const STATS_SHARDS = 16
+
+/**
  * Running case counts per month and dimension, updated with every case change (a case moves from
  * one key to another). Counting by month needs only this table, whatever the history's size.
+ * Each count is split over `STATS_SHARDS` rows: read it summed.
  */
 export const caseStatsMonthly = pgTable(
   'case_stats_monthly',
@@ -50,16 +58,17 @@ export const caseStatsMonthly = pgTable(
     sector: text('sector', { enum: SECTORS }).notNull(),
     category: text('category').notNull(),
     status: text('status').notNull(),
+    shard: smallint('shard').notNull().default(0),
     cases: integer('cases').notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.month, t.unitId, t.municipalityCode, t.category, t.status, t.sector] }),
+    primaryKey({ columns: [t.month, t.unitId, t.municipalityCode, t.category, t.status, t.sector, t.shard] }),
     index('case_stats_monthly_department_idx').on(t.departmentCode, t.month),
   ],
 )
 
 /**
- * The same running counts without the municipality: an office works whole departments, so this
+ * The same running counts (sharded alike) without the municipality: an office works whole departments, so this
  * table is an order of magnitude smaller than the one above and answers every question that does
  * not group or filter by municipality (the dashboard's monthly charts, the national figures).
  */
@@ -73,7 +82,8 @@ export const caseStatsMonthlyByUnit = pgTable(
     sector: text('sector', { enum: SECTORS }).notNull(),
     category: text('category').notNull(),
     status: text('status').notNull(),
+    shard: smallint('shard').notNull().default(0),
     cases: integer('cases').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.month, t.unitId, t.departmentCode, t.category, t.status, t.sector] })],
+  (t) => [primaryKey({ columns: [t.month, t.unitId, t.departmentCode, t.category, t.status, t.sector, t.shard] })],
 )
