@@ -80,7 +80,8 @@ describe.each(databaseKinds)('outbox delivery through grammY when Telegram fails
       token: FAKE_TOKEN,
       apiRoot: api.url,
       limits: { perSecond: 10_000, perChatPerSecond: 10_000, perChatBurst: 10_000 },
-      sendTimeoutMs: 300,
+      // long enough for an answered send on a loaded machine (CI runs three test files at once); the 'never' test waits it out
+      sendTimeoutMs: 2_000,
     })
     channels = new Map([['telegram', telegram]])
   })
