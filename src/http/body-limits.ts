@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { problem } from './problem.js'
 
@@ -32,8 +32,19 @@ function matches(path: string, prefix: string): boolean {
  * app.use(limitBodies([{ prefix: '/webchat', maxBytes: webchatBodyLimit(10 * MIB) }], MIB))
  */
 export function limitBodies(rules: readonly BodyLimitRule[], fallbackBytes: number): MiddlewareHandler {
-  const limiter = (maxBytes: number) =>
-    bodyLimit({ maxSize: maxBytes, onError: (c) => problem(c, 413, `the request body is larger than the ${maxBytes} bytes this route accepts`) })
+  const limiter = (maxBytes: number): MiddlewareHandler => {
+    const tooLarge = (c: Context) => problem(c, 413, `the request body is larger than the ${maxBytes} bytes this route accepts`)
+    const streamed = bodyLimit({ maxSize: maxBytes, onError: tooLarge })
+    return (c, next) => {
+      // A declared length is checked without touching the body, as bodyLimit itself checks it:
+      // asking for the body makes @hono/node-server build a web Request and stream it, where the
+      // route's JSON would otherwise be read from the socket directly (Node's parser holds the
+      // body to its declared length). A body without one is counted as it streams.
+      const declared = c.req.header('content-length')
+      if (declared === undefined || c.req.header('transfer-encoding') !== undefined) return streamed(c, next)
+      return Number.parseInt(declared, 10) > maxBytes ? Promise.resolve(tooLarge(c)) : next()
+    }
+  }
   const limited = rules.map((rule) => ({ prefix: rule.prefix, handler: rule.maxBytes === null ? null : limiter(rule.maxBytes) }))
   const fallback = limiter(fallbackBytes)
   return (c, next) => {
