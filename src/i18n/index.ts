@@ -50,7 +50,10 @@ export function loadLocales(dirs: readonly string[] = [BUILT_IN_LOCALES_DIR]): L
   })
   i18n.services.formatter?.add('isoDate', (value: unknown, lng: string | undefined) => formatIsoDate(value, lng ?? defaultLocale))
 
+  // texts without variables, by locale and key (translateWith); a folder added changes them
+  const plain = new Map<string, string>()
   const addFolder = (dir: string) => {
+    plain.clear()
     for (const [code, tree] of readLocaleFolder(dir)) {
       trees.set(code, mergeTrees(trees.get(code), tree))
       i18n.addResourceBundle(code, 'translation', tree, true, true)
@@ -61,7 +64,7 @@ export function loadLocales(dirs: readonly string[] = [BUILT_IN_LOCALES_DIR]): L
   const completenessOf = (code: string) => completeness(trees.get(code), reference())
   const codes = () => [...trees.keys()].sort((a, b) => Number(b === defaultLocale) - Number(a === defaultLocale) || a.localeCompare(b))
   return {
-    t: translateWith(i18n),
+    t: translateWith(i18n, plain),
     own: (locale, key) => textAt(trees.get(locale), key),
     codes,
     tree: (code) => trees.get(code),
@@ -82,10 +85,26 @@ export function loadLocales(dirs: readonly string[] = [BUILT_IN_LOCALES_DIR]): L
  * `context` must not change which text is picked. `{{when, isoDate}}` writes a YYYY-MM-DD date the
  * citizen's way ("8 de diciembre de 2026").
  */
-function translateWith(i18n: I18n): Translate {
+/** More texts than every locale's keys, with room; past it the cache starts over. */
+const MAX_PLAIN_TEXTS = 20_000
+
+function translateWith(i18n: I18n, plain: Map<string, string>): Translate {
   // i18next hands `replace` to nested $t(...) as their options: lng must ride along or a nested
   // text ("$t(caseStatus.resolved)") comes out in the fallback language
-  return (locale: string, key: string, vars?: Record<string, Json>) => i18n.t(key, { lng: locale, replace: { ...vars, lng: locale } })
+  const translate = (locale: string, key: string, vars?: Record<string, Json>) => i18n.t(key, { lng: locale, replace: { ...vars, lng: locale } })
+  return (locale, key, vars) => {
+    if (vars !== undefined && Object.keys(vars).length > 0) return translate(locale, key, vars)
+    // a text without variables is the same every time (until a folder is added): asked once
+    const cacheKey = `${locale}\u0000${key}`
+    let text = plain.get(cacheKey)
+    if (text === undefined) {
+      text = translate(locale, key)
+      // keys come from code and flows; should one ever carry what a citizen typed, the cache stays small
+      if (plain.size >= MAX_PLAIN_TEXTS) plain.clear()
+      plain.set(cacheKey, text)
+    }
+    return text
+  }
 }
 
 let shared: Locales | undefined

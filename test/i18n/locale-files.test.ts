@@ -51,6 +51,18 @@ describe('locale files', () => {
     expect(extended.completeness('en').percent).toBe(100)
   })
 
+  it('give the folder\'s text once a folder is added, even for a text read before it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'locales-'))
+    writeFileSync(join(dir, 'en.json'), JSON.stringify({ engine: { yes: 'Yes indeed' } }))
+    const later = loadLocales([BUILT_IN_LOCALES_DIR])
+    const before = later.t('en', 'engine.yes')
+    expect(later.t('en', 'engine.yes')).toBe(before)
+    later.addFolder(dir)
+    expect(later.t('en', 'engine.yes')).toBe('Yes indeed')
+    // a text with variables is filled in each time
+    expect([later.t('es', 'engine.list.multiHint', { max: 2 }), later.t('es', 'engine.list.multiHint', { max: 3 })]).toEqual([expect.stringContaining('hasta 2'), expect.stringContaining('hasta 3')])
+  })
+
   it('refuse a file whose name is no language code, or whose content is not texts, naming the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'locales-'))
     writeFileSync(join(dir, 'Kiche.json'), '{}')
