@@ -18,11 +18,17 @@ export function wakeOnNotify(worker: OutboxWorker, database: Pick<Database, 'lis
     ...worker,
     start: () => {
       worker.start()
-      unlisten ??= listen(OUTBOX_NOTIFY_CHANNEL, () => worker.wake()).catch((error: unknown) => {
-        // polling still delivers; only the wake from other instances is missing
-        logger.warn({ err: error }, 'could not listen for outbox notifications; polling only')
-        return undefined
-      })
+      unlisten ??= listen(OUTBOX_NOTIFY_CHANNEL, () => worker.wake())
+        .then((stopListening) => {
+          // a notification sent before the LISTEN took hold is lost: look once now it holds
+          worker.wake()
+          return stopListening
+        })
+        .catch((error: unknown) => {
+          // polling still delivers; only the wake from other instances is missing
+          logger.warn({ err: error }, 'could not listen for outbox notifications; polling only')
+          return undefined
+        })
     },
     stop: async () => {
       const stopListening = await unlisten
