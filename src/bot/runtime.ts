@@ -24,6 +24,7 @@ import { createFloodGuard } from './channels/webchat/flood-guard.js'
 import { dropUnexpectedMedia, forgottenReplies, repliesOf, tellToSlowDown } from './message-records.js'
 import { enqueue } from './outbox.js'
 import { turnStatements } from './turn-statements.js'
+import { type CachedTurn, createSessionCache } from './session-cache.js'
 
 /** What an effect handler knows of the conversation that asked for it. */
 export type EffectContext = {
@@ -67,6 +68,8 @@ export type RuntimeOptions = {
    * limits its own) may send per minute before the rest are dropped, the sender told once; 60.
    */
   perContactPerMinute?: number
+  /** how many contacts' last saved sessions this process keeps in memory to step without reading (5,000; 0 keeps none) */
+  recentSessions?: number
 }
 
 /** 'busy': the contact is mid-conversation (try again later); 'gone': no such contact or channel. */
@@ -87,6 +90,10 @@ const ChannelKindSchema = z.enum(CHANNEL_KINDS)
 const MAX_EFFECTS_PER_MESSAGE = 10
 // A person answering questions, or sending an album of photos, stays far below this.
 const DEFAULT_PER_CONTACT_PER_MINUTE = 60
+// Contacts mid-conversation whose session stays in memory between messages: a few MB at most.
+const DEFAULT_RECENT_SESSIONS = 5_000
+
+const contactKeyOf = (message: InboundMessage) => `${message.channel}\u0000${message.from.channelUserId}`
 
 
 /**
@@ -100,6 +107,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   // across processes the session row lock keeps them apart.
   const queues = new Map<string, Promise<unknown>>()
   const turn = turnStatements(options.db)
+  // the sessions this process saved last, stepped again without reading them (checked at the save)
+  const recent = createSessionCache(options.recentSessions ?? DEFAULT_RECENT_SESSIONS)
   const intake = options.intake ?? createInboundIntake({ db: options.db, logger: options.logger })
   // Shed before the queue and the database, so one sender's flood costs the others nothing.
   const flood = createFloodGuard({ max: options.perContactPerMinute ?? DEFAULT_PER_CONTACT_PER_MINUTE, windowMs: 60_000 })
@@ -195,13 +204,31 @@ export function createRuntime(options: RuntimeOptions): Runtime {
    */
   async function handleQuickly(message: InboundMessage, queue: () => void): Promise<HandleResult | null> {
     if (message.content.kind === 'media') return null
+    const key = contactKeyOf(message)
+    const cached = recent.get(key)
+    if (cached) {
+      // stepped from what this process saved last: one statement, the save, if nothing changed since
+      const outcome = await quickTurn(message, key, cached, queue)
+      if (outcome !== 'changed') return outcome
+      recent.delete(key)
+    }
     const at = now()
     const read = await turn.read(message, pickLocale(message.from.locale, options), at, newSession(options.defaultLocale))
     if (!read) return null
     if (read.seen) return { duplicate: true, replies: await repliesOf(options.db, message) }
     const parsed = SessionSchema.safeParse(read.state)
     if (!parsed.success || read.version === null) return null
-    const session = parsed.data
+    const outcome = await quickTurn(message, key, { contactId: read.contactId, contactLocale: read.contactLocale, session: parsed.data, version: read.version }, queue)
+    return outcome === 'changed' ? null : outcome
+  }
+
+  /**
+   * Steps `from` and saves over its version: the result, null for the long way (effects, or a
+   * step that threw), or 'changed' when the session moved on since `from` (nothing written).
+   */
+  async function quickTurn(message: InboundMessage, key: string, from: CachedTurn, queue: () => void): Promise<HandleResult | null | 'changed'> {
+    const at = now()
+    const { session } = from
     const sharedScreen = message.sharedScreen === true
     let result: StepResult
     try {
@@ -215,11 +242,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const { replies } = result
     const outcome = await turn.save({
       message,
-      contactId: read.contactId,
-      version: read.version,
+      contactId: from.contactId,
+      version: from.version,
       session: result.session,
       at,
-      ...(result.session.locale !== read.contactLocale ? { locale: result.session.locale } : {}),
+      ...(result.session.locale !== from.contactLocale ? { locale: result.session.locale } : {}),
       // answered in the request: kept only sealed for a retry, and only for minutes (trail purge)
       ...(inline && replies.length > 0 && message.replay ? { sealedReplay: message.replay.seal(Buffer.from(JSON.stringify(replies))) } : {}),
       inline,
@@ -228,7 +255,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         : replies.map((reply) => ({
             channel: message.channel,
             address: message.from.channelUserId,
-            contactId: read.contactId,
+            contactId: from.contactId,
             locale: result.session.locale,
             reply,
             kind: 'reply' as const,
@@ -236,14 +263,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
             notBefore: at,
           })),
     })
-    if (outcome === 'changed') return null
+    if (outcome === 'changed') return 'changed'
     if (outcome === 'seen') return { duplicate: true, replies: await repliesOf(options.db, message) }
+    recent.set(key, { contactId: from.contactId, contactLocale: result.session.locale, session: result.session, version: from.version + 1 })
     if (!inline && replies.length > 0) queue()
     options.logger.debug({ channel: message.channel, replies: replies.length, node: result.session.nodeId }, 'inbound message handled')
     return { duplicate: false, replies, locale: result.session.locale }
   }
 
   async function handleNow(message: InboundMessage, queue: () => void): Promise<HandleResult> {
+    // the long way saves a newer version (or forgets the contact): what this process kept is stale
+    recent.delete(contactKeyOf(message))
     return options.db.transaction(async (tx) => {
       const [inbound] = await tx
         .insert(inboundMessages)
@@ -382,7 +412,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     startFlow: (contactId, flowId, vars, tx) =>
       queueing((queue) => (tx ?? options.db).transaction((inner) => startFlowIn(inner, contactId, flowId, vars, queue)), tx),
     handle(message) {
-      const key = `${message.channel}\u0000${message.from.channelUserId}`
+      const key = contactKeyOf(message)
       const verdict = options.inlineChannels.has(message.channel) ? 'ok' : flood.hit(key, now().getTime())
       // past the limit the message is dropped; the first one dropped tells the sender, after the replies before it
       if (verdict === 'again') return Promise.resolve({ duplicate: false, replies: [] })

@@ -127,9 +127,14 @@ async function saveTurn(query: DirectQuery, save: TurnSave): Promise<TurnSaveOut
         ${add(message.receivedAt.toISOString())}::timestamptz from saved
       returning id)`,
   ]
-  if (save.locale !== undefined) {
-    parts.push(`language as (update contacts set locale = ${add(save.locale)} where id = ${add(save.contactId)}::uuid and exists (select 1 from inbound))`)
-  }
+  // the contact: its language when it changed, and last seen when a minute old (a turn stepped
+  // from memory has not read, nor touched, the contact); written only when either is due
+  const locale = add(save.locale ?? null)
+  parts.push(`contact as (
+      update contacts set locale = coalesce(${locale}::text, locale),
+        last_seen_at = case when last_seen_at < ${at}::timestamptz - interval '1 minute' then ${at}::timestamptz else last_seen_at end
+      where id = ${add(save.contactId)}::uuid and exists (select 1 from inbound)
+        and (locale <> coalesce(${locale}::text, locale) or last_seen_at < ${at}::timestamptz - interval '1 minute'))`)
   if (save.sealedReplay) {
     parts.push(`replay as (insert into reply_replays (inbound_id, sealed, created_at) select id, ${add(save.sealedReplay)}, ${at}::timestamptz from inbound)`)
   }

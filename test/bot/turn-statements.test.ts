@@ -177,4 +177,47 @@ describe.each(databaseKinds)('a turn in two statements on %s', (kind) => {
       if (second !== database) await second.close()
     }
   })
+
+  it('answers as if it had read the session when another instance changed it since this one saved it', async () => {
+    const second = kind === 'postgres' && database.url ? await openDatabase({ kind: 'postgres', url: database.url, maxConnections: 2 }) : database
+    const handlers: EffectHandlers = {
+      'case.create': () => {
+        created++
+        return Promise.resolve({ code: `CASE-${created}` })
+      },
+    }
+    const base = { engine: tinyEngine(), handlers, inlineChannels: new Set(['webchat'] as const), defaultLocale: 'es', logger: silentLogger, now: () => at }
+    // the same exchanges, with this instance keeping sessions in memory and with it reading every time
+    const tell = async (recentSessions: number, chat: string) => {
+      created = 0
+      const one = createRuntime({ ...base, db: database.db, recentSessions })
+      const two = createRuntime({ ...base, db: second.db })
+      const from = { channelUserId: chat }
+      const said: string[][] = []
+      for (const [runtime, text] of [[one, 'hola'], [two, 'cancelar'], [one, 'cancelar'], [one, 'hola'], [two, 'hola'], [one, 'falta agua']] as const) {
+        said.push((await runtime.handle(message(text, { from }))).replies.map((reply) => reply.text))
+      }
+      return said
+    }
+    try {
+      const remembered = await tell(5_000, 'chat-remembered')
+      const read = await tell(0, 'chat-read')
+      expect(remembered).toEqual(read)
+      // the last answer was taken where the other instance had left the conversation
+      expect(remembered).toEqual([
+        ['tiny.ask'],
+        ['engine.cancelled', 'tiny.ask'],
+        // stepped from memory, saved over a version the other instance had passed: read again
+        ['engine.cancelled', 'tiny.ask'],
+        ['tiny.done CASE-1'],
+        ['tiny.ask'],
+        ['tiny.done CASE-2'],
+      ])
+      const [contact] = await database.db.select().from(contacts).where(eq(contacts.channelUserId, 'chat-remembered'))
+      // six messages, six saves, none lost or applied twice
+      expect(await versionOf(contact?.id ?? '')).toBe(6)
+    } finally {
+      if (second !== database) await second.close()
+    }
+  })
 })
