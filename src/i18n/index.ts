@@ -132,10 +132,23 @@ function formatIsoDate(value: unknown, locale: string): string {
   // dates are calendar days: read and written in UTC so no time zone moves them by one
   const day = new Date(`${value.slice(0, 10)}T00:00:00Z`)
   if (Number.isNaN(day.getTime())) return value
-  try {
-    return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(day)
-  } catch {
-    // a language code Intl does not take as a tag: the date the Spanish way
-    return new Intl.DateTimeFormat(defaultLocale, { dateStyle: 'long', timeZone: 'UTC' }).format(day)
+  return dateFormatFor(locale).format(day)
+}
+
+/** One formatter per locale, made on first use: making one costs far more than formatting with it. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>()
+
+function dateFormatFor(locale: string): Intl.DateTimeFormat {
+  let format = dateFormats.get(locale)
+  if (format === undefined) {
+    try {
+      format = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' })
+    } catch {
+      // a language code Intl does not take as a tag: the date the Spanish way
+      format = new Intl.DateTimeFormat(defaultLocale, { dateStyle: 'long', timeZone: 'UTC' })
+    }
+    // locales are the few loaded from files, so the map stays small
+    dateFormats.set(locale, format)
   }
+  return format
 }
