@@ -3,6 +3,9 @@
 // dist/main.js` runs without a TypeScript loader: less memory and a faster start than tsx.
 // dist/ sits at the depth of src/, so paths such as '../../migrations' resolve alike from both.
 // Types are not checked here (`npm run typecheck` does): a start must not wait for the checker.
+// `node scripts/build.mjs dist-NAME` builds into dist-NAME/ instead (directly under the root, so the
+// relative paths hold, and named dist-* since the folder is emptied first): a benchmark measures
+// its own build, which another `npm start` rebuilding dist/ meanwhile cannot remove under it.
 import { cpSync, readdirSync, rmSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath, URL } from 'node:url'
@@ -10,7 +13,9 @@ import { build } from 'esbuild'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const src = join(root, 'src')
-const dist = join(root, 'dist')
+const outName = process.argv[2] ?? 'dist'
+if (!/^dist(-[\w.-]+)?$/.test(outName)) throw new Error(`the build goes to dist/ or a dist-NAME/ folder under ${root}, not ${outName}`)
+const dist = join(root, outName)
 
 function filesUnder(folder) {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
@@ -35,4 +40,4 @@ await build({
   logLevel: 'warning',
 })
 for (const file of assets) cpSync(file, join(dist, relative(src, file)))
-console.log(`built dist/ (${code.length} modules, ${assets.length} files copied) in ${Date.now() - began} ms`)
+console.log(`built ${relative(root, dist)}/ (${code.length} modules, ${assets.length} files copied) in ${Date.now() - began} ms`)
