@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'migrations/', 'test-results/', 'src/bot/channels/webchat/page/', 'src/observatory/page/'] },
+  { ignores: ['node_modules/', 'dist/', 'dist-*/', 'data/', 'migrations/', 'test-results/', 'src/bot/channels/webchat/page/', 'src/observatory/page/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
