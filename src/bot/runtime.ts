@@ -108,7 +108,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const queues = new Map<string, Promise<unknown>>()
   const turn = turnStatements(options.db)
   // the sessions this process saved last, stepped again without reading them (checked at the save)
-  const recent = createSessionCache(options.recentSessions ?? DEFAULT_RECENT_SESSIONS)
+  const recent = createSessionCache(options.recentSessions ?? DEFAULT_RECENT_SESSIONS, options.engine.sessionTtlMinutes * 60_000, () => now().getTime())
   const intake = options.intake ?? createInboundIntake({ db: options.db, logger: options.logger })
   // Shed before the queue and the database, so one sender's flood costs the others nothing.
   const flood = createFloodGuard({ max: options.perContactPerMinute ?? DEFAULT_PER_CONTACT_PER_MINUTE, windowMs: 60_000 })

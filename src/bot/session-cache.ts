@@ -9,6 +9,8 @@ export type CachedTurn = {
   version: number
 }
 
+type Entry = { turn: CachedTurn; savedAt: number }
+
 export type SessionCache = {
   get: (key: string) => CachedTurn | undefined
   set: (key: string, turn: CachedTurn) => void
@@ -16,26 +18,41 @@ export type SessionCache = {
 }
 
 /**
- * The sessions this process saved last, the least recently used dropped past `capacity`. Never
+ * The sessions this process saved last, the least recently used dropped past `capacity`, and any
+ * saved more than `maxAgeMs` ago dropped when the cache is next used (a conversation's words are
+ * not kept in memory long after it went quiet, nor after another path deleted them). Never
  * trusted alone: a turn stepped from it saves only over the version it holds, so a session
  * changed elsewhere (another instance, a poll, a forgotten contact) fails the save and is read
  * again. The engine copies the session it steps, so an entry is never changed in place.
  */
-export function createSessionCache(capacity: number): SessionCache {
-  const entries = new Map<string, CachedTurn>()
+export function createSessionCache(capacity: number, maxAgeMs: number, clock: () => number = Date.now): SessionCache {
+  // in order of last use, oldest first
+  const entries = new Map<string, Entry>()
+  const dropStale = (now: number) => {
+    for (const [key, entry] of entries) {
+      if (now - entry.savedAt <= maxAgeMs) break
+      entries.delete(key)
+    }
+  }
   return {
     get: (key) => {
+      const now = clock()
+      dropStale(now)
       const found = entries.get(key)
-      if (found) {
-        // most recently used last, so the first key is the one to drop
+      if (!found) return undefined
+      if (now - found.savedAt > maxAgeMs) {
         entries.delete(key)
-        entries.set(key, found)
+        return undefined
       }
-      return found
+      entries.delete(key)
+      entries.set(key, found)
+      return found.turn
     },
     set: (key, turn) => {
+      const now = clock()
       entries.delete(key)
-      entries.set(key, turn)
+      entries.set(key, { turn, savedAt: now })
+      dropStale(now)
       if (entries.size > capacity) {
         const oldest = entries.keys().next()
         if (!oldest.done) entries.delete(oldest.value)
