@@ -57,28 +57,31 @@ async function addToMonthly(tx: DbOrTx, row: StatsRow, delta: 1 | -1): Promise<v
 }
 
 async function currentRow(tx: DbOrTx, caseId: string): Promise<StatsRow | null> {
-  const [found] = await tx
-    .select({
-      createdAt: cases.createdAt,
-      unitId: cases.unitId,
-      institutionId: units.institutionId,
-      departmentCode: municipalities.departmentCode,
-      municipalityCode: cases.municipalityCode,
-      sector: cases.sector,
-      category: cases.category,
-      status: cases.status,
-      dueAt: cases.dueAt,
-    })
-    .from(cases)
-    .innerJoin(municipalities, eq(municipalities.code, cases.municipalityCode))
-    .leftJoin(units, eq(units.id, cases.unitId))
-    .where(eq(cases.id, caseId))
+  // the case and its events asked together: one round trip
+  const [[found], events] = await Promise.all([
+    tx
+      .select({
+        createdAt: cases.createdAt,
+        unitId: cases.unitId,
+        institutionId: units.institutionId,
+        departmentCode: municipalities.departmentCode,
+        municipalityCode: cases.municipalityCode,
+        sector: cases.sector,
+        category: cases.category,
+        status: cases.status,
+        dueAt: cases.dueAt,
+      })
+      .from(cases)
+      .innerJoin(municipalities, eq(municipalities.code, cases.municipalityCode))
+      .leftJoin(units, eq(units.id, cases.unitId))
+      .where(eq(cases.id, caseId)),
+    tx
+      .select({ at: caseEvents.at, toStatus: caseEvents.toStatus })
+      .from(caseEvents)
+      .where(and(eq(caseEvents.caseId, caseId), inArray(caseEvents.toStatus, ['acknowledged', 'resolved', 'rejected'])))
+      .orderBy(asc(caseEvents.at), asc(caseEvents.id)),
+  ])
   if (!found) return null
-  const events = await tx
-    .select({ at: caseEvents.at, toStatus: caseEvents.toStatus })
-    .from(caseEvents)
-    .where(and(eq(caseEvents.caseId, caseId), inArray(caseEvents.toStatus, ['acknowledged', 'resolved', 'rejected'])))
-    .orderBy(asc(caseEvents.at), asc(caseEvents.id))
   // The first acknowledgement and the first closing count: a reopened case keeps its first answer time.
   const acknowledgedAt = events.find((e) => e.toStatus === 'acknowledged')?.at ?? null
   const closedAt = events.find((e) => e.toStatus === 'resolved' || e.toStatus === 'rejected')?.at ?? null
