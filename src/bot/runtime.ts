@@ -93,6 +93,14 @@ const DEFAULT_PER_CONTACT_PER_MINUTE = 60
 // Contacts mid-conversation whose session stays in memory between messages: a few MB at most.
 const DEFAULT_RECENT_SESSIONS = 5_000
 
+/** Stepping a message threw (an effect, the engine): its transaction is undone and it is handled as a failure. */
+class StepFailed extends Error {
+  constructor(cause: unknown) {
+    super('stepping the message failed', { cause })
+    this.name = 'StepFailed'
+  }
+}
+
 const contactKeyOf = (message: InboundMessage) => `${message.channel}\u0000${message.from.channelUserId}`
 
 
@@ -178,23 +186,28 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 
   /**
-   * Steps inside a savepoint. If an effect throws, everything this message did is undone and the
-   * citizen stays where they were, told kindly to send it again (the engine's failure exit); the
-   * error is logged as its class and code only (the logger's serializer).
+   * Steps and performs the effects asked for, in the message's transaction. Whatever throws on the
+   * way (an effect, the engine) is handed out as a StepFailed, so the transaction is rolled back
+   * whole and the message handled again as a failure (handleNow): the engine's failure exit.
    */
-  async function stepOrRecover(tx: Tx, session: Session, input: Input, context: EffectContext) {
+  async function stepWithEffects(tx: Tx, session: Session, input: Input, context: EffectContext) {
     try {
       const engine = await engineFor(tx, context.now, session, { channel: context.channel, sharedScreen: context.sharedScreen === true })
       const first = step(session, input, engine)
-      // the savepoint costs two round trips: only a step that asks for effects has writes to undo
       if (first.effects.length === 0) return { session: first.session, replies: first.replies, acted: false }
-      return { ...(await tx.transaction((savepoint) => performEffects(savepoint, first, engine, context))), acted: true }
+      return { ...(await performEffects(tx, first, engine, context)), acted: true }
     } catch (error) {
-      options.logger.error({ err: error, channel: context.channel, node: session.nodeId }, 'an effect failed; the citizen was asked to send again')
-      const engine = await engineFor(tx, context.now, session, { channel: context.channel, sharedScreen: context.sharedScreen === true })
-      // the answer counts as activity, so the question does not expire under them
-      return { ...recover({ ...session, lastActivityAt: context.now.toISOString() }, engine), acted: false }
+      throw new StepFailed(error)
     }
+  }
+
+  /**
+   * The citizen stays where they were, told kindly to send it again; the answer counts as
+   * activity, so the question does not expire under them.
+   */
+  async function recovered(tx: Tx, session: Session, context: EffectContext) {
+    const engine = await engineFor(tx, context.now, session, { channel: context.channel, sharedScreen: context.sharedScreen === true })
+    return { ...recover({ ...session, lastActivityAt: context.now.toISOString() }, engine), acted: false }
   }
 
   /**
@@ -271,9 +284,27 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     return { duplicate: false, replies, locale: result.session.locale }
   }
 
+  /**
+   * The long way: one transaction with the session locked, the effects performed in it. If
+   * stepping throws, everything this message did is undone and it is handled again in a
+   * transaction of its own as a failure (`recovered`); the error is logged as its class and code
+   * only (the logger's serializer).
+   */
   async function handleNow(message: InboundMessage, queue: () => void): Promise<HandleResult> {
     // the long way saves a newer version (or forgets the contact): what this process kept is stale
     recent.delete(contactKeyOf(message))
+    try {
+      return await handleInTransaction(message, queue, stepWithEffects)
+    } catch (error) {
+      if (!(error instanceof StepFailed)) throw error
+      options.logger.error({ err: error.cause, channel: message.channel }, 'an effect failed; the citizen was asked to send again')
+      return handleInTransaction(message, queue, (tx, session, _input, context) => recovered(tx, session, context))
+    }
+  }
+
+  type Stepper = (tx: Tx, session: Session, input: Input, context: EffectContext) => Promise<{ session: Session; replies: Reply[]; acted: boolean }>
+
+  async function handleInTransaction(message: InboundMessage, queue: () => void, stepper: Stepper): Promise<HandleResult> {
     return options.db.transaction(async (tx) => {
       const [inbound] = await tx
         .insert(inboundMessages)
@@ -319,7 +350,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         sharedScreen: message.sharedScreen === true,
         clientKey: message.clientKey,
       }
-      const result = await stepOrRecover(tx, session, message.content, context)
+      const result = await stepper(tx, session, message.content, context)
       await dropUnexpectedMedia(tx, message, result.session)
       // "borrar mis datos" deleted the contact: keep nothing more of it, not even this exchange.
       // Only an effect deletes, so a step without one needs no look.
