@@ -146,16 +146,24 @@ describe.each(databaseKinds)('a turn in two statements on %s', (kind) => {
     expect(rows[0]?.nextAttemptAt.toISOString()).toBe(at.toISOString())
   })
 
-  it('handles each message delivered to two instances at once once: one step, one set of replies, the same answer', async () => {
-    // on PostgreSQL the second instance has its own connections; on PGlite both share the one database
-    const second = kind === 'postgres' && database.url ? await openDatabase({ kind: 'postgres', url: database.url, maxConnections: 2 }) : database
+  /** A second app instance's database: on PostgreSQL its own connections; on PGlite the one database, shared. */
+  const secondInstance = async (): Promise<Database> =>
+    kind === 'postgres' && database.url ? openDatabase({ kind: 'postgres', url: database.url, maxConnections: 2 }) : database
+
+  /** A runtime's options but the database: the tiny flow, whose answer files a case counted in `created`. */
+  const runtimeOptions = () => {
     const handlers: EffectHandlers = {
       'case.create': () => {
         created++
         return Promise.resolve({ code: `CASE-${created}` })
       },
     }
-    const options = { engine: tinyEngine(), handlers, inlineChannels: new Set(['webchat'] as const), defaultLocale: 'es', logger: silentLogger, now: () => at }
+    return { engine: tinyEngine(), handlers, inlineChannels: new Set(['webchat'] as const), defaultLocale: 'es', logger: silentLogger, now: () => at }
+  }
+
+  it('handles each message delivered to two instances at once once: one step, one set of replies, the same answer', async () => {
+    const second = await secondInstance()
+    const options = runtimeOptions()
     const one = createRuntime({ ...options, db: database.db })
     const two = createRuntime({ ...options, db: second.db })
     try {
@@ -179,14 +187,8 @@ describe.each(databaseKinds)('a turn in two statements on %s', (kind) => {
   })
 
   it('answers as if it had read the session when another instance changed it since this one saved it', async () => {
-    const second = kind === 'postgres' && database.url ? await openDatabase({ kind: 'postgres', url: database.url, maxConnections: 2 }) : database
-    const handlers: EffectHandlers = {
-      'case.create': () => {
-        created++
-        return Promise.resolve({ code: `CASE-${created}` })
-      },
-    }
-    const base = { engine: tinyEngine(), handlers, inlineChannels: new Set(['webchat'] as const), defaultLocale: 'es', logger: silentLogger, now: () => at }
+    const second = await secondInstance()
+    const base = runtimeOptions()
     // the same exchanges, with this instance keeping sessions in memory and with it reading every time
     const tell = async (recentSessions: number, chat: string) => {
       created = 0
