@@ -105,14 +105,17 @@ const contactKeyOf = (message: InboundMessage) => `${message.channel}\u0000${mes
 
 
 /**
- * Drives the engine for inbound messages. Each message is one transaction: dedupe, lock the
- * contact's session, step, perform effects, save the session and write the replies to the outbox.
- * If anything throws, nothing of that message is kept and it can be retried.
+ * Drives the engine for inbound messages. A message whose step asks for no effect is one save
+ * (handleQuickly: the session, the inbound record and the replies in one statement, over the
+ * version stepped from), after a read unless this process kept the session. Any other is one
+ * transaction (handleNow): dedupe, lock the contact's session, step, perform effects, save the
+ * session and write the replies. If anything throws, nothing of that message is kept and it can
+ * be retried.
  */
 export function createRuntime(options: RuntimeOptions): Runtime {
   const now = options.now ?? (() => new Date())
   // Messages of one contact handled by this process run one after another, in arrival order;
-  // across processes the session row lock keeps them apart.
+  // across processes the session's version (and, the long way, its row lock) keeps them apart.
   const queues = new Map<string, Promise<unknown>>()
   const turn = turnStatements(options.db)
   // the sessions this process saved last, stepped again without reading them (checked at the save)
@@ -211,8 +214,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 
   /**
-   * A turn in two statements, without a transaction (readTurn, saveTurn): read, step, save over
-   * the version read. Null when the turn must go the long way (handleNow): a file, a step that
+   * A turn without a transaction (turn-statements.ts): read unless kept, step, save over the
+   * version stepped from. Null when the turn must go the long way (handleNow): a file, a step that
    * asks for effects, a session that is new this instant or changed before the save.
    */
   async function handleQuickly(message: InboundMessage, queue: () => void): Promise<HandleResult | null> {
