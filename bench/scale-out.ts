@@ -1,6 +1,8 @@
 /**
- * Scale out (issue 18): app instances as separate processes (bench/app-instance.ts) on one
- * PostgreSQL database, under the end-to-end web chat load of bench:e2e (bench/webchat-citizens.ts).
+ * Scale out (issue 18): app instances as separate processes on one PostgreSQL database, under
+ * the end-to-end web chat load of bench:e2e (bench/webchat-citizens.ts). For the load the instances
+ * run as production runs (`node dist/main.js`, built first by scripts/build.mjs); the job probes
+ * need instances that take orders over IPC (bench/app-instance.ts, under tsx), started after.
  *  1. one instance: BENCH_CITIZENS citizens (64) × BENCH_ROUNDS complaints (3);
  *  2. two instances: the same load, citizens split between them, and every BENCH_REPEAT_EVERY-th
  *     message (10) sent to both at once with the same message id, as a load balancer that retries
@@ -13,24 +15,28 @@
  *
  *   npm run bench:scale-out     # BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres
  */
-import { type ChildProcess, fork } from 'node:child_process'
+import { type ChildProcess, execFile, fork } from 'node:child_process'
 import { loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import postgres from 'postgres'
 import { z } from 'zod'
 import { openDatabase } from '../src/db/client.js'
-import { createScratchDatabase, ms, percentile } from './loopback-app.js'
+import { type AppProcess, createScratchDatabase, ms, percentile, ROOT, startApp } from './loopback-app.js'
 import { agent, citizen, citizenAddress, newTiming, type Timing } from './webchat-citizens.js'
 
 const CITIZENS = Number(process.env.BENCH_CITIZENS ?? 64)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const REPEAT_EVERY = Number(process.env.BENCH_REPEAT_EVERY ?? 10)
-const WARM_UP_CITIZENS = 8
+const WARM_UP_CITIZENS = 32
+const WARM_UP_ROUNDS = 4
 const PROBE_JOBS = ['probe.escalation', 'probe.digest', 'probe.polls', 'probe.trail', 'probe.publication']
 const PROBE_SLOTS = ['2026-12-01T15:00:00Z', '2026-12-01T15:01:00Z', '2026-12-01T15:02:00Z']
 
 type Instance = { name: string; url: string; child: ChildProcess }
+/** what the load needs of an instance: where it serves */
+type Served = { url: string }
 
 /** Starts one app process on `databaseUrl`; resolves once it serves. */
 function startInstance(name: string, databaseUrl: string): Promise<Instance> {
@@ -70,14 +76,14 @@ function fireProbeJobs(instance: Instance, slot: string): Promise<number> {
 type Load = { timing: Timing; seconds: number }
 
 /** CITIZENS citizens at once, citizen i talking first to instance i mod n. */
-async function load(instances: readonly Instance[], repeatEvery: number, block: number): Promise<Load> {
+async function load(instances: readonly Served[], repeatEvery: number, block: number): Promise<Load> {
   const timing = newTiming()
   const start = performance.now()
   await Promise.all(
     Array.from({ length: CITIZENS }, (_, i) => {
       const first = i % instances.length
       const targets = [...instances.slice(first), ...instances.slice(0, first)].map((instance) => instance.url)
-      return citizen({ targets, localAddress: citizenAddress(i, block), rounds: ROUNDS, repeatEvery }, timing)
+      return citizen({ targets, localAddress: citizenAddress(i, block), rounds: ROUNDS, repeatEvery, client: 'net' }, timing)
     }),
   )
   return { timing, seconds: (performance.now() - start) / 1000 }
@@ -96,28 +102,36 @@ function report(label: string, { timing, seconds }: Load): number {
 
 async function main() {
   console.log(`load average at start: ${loadavg().map((value) => value.toFixed(2)).join(' ')}`)
-  console.log(`${CITIZENS} citizens × ${ROUNDS} complaints per phase; app instances are child processes (tsx), pool of 10 each`)
+  console.log(`${CITIZENS} citizens × ${ROUNDS} complaints per phase; app instances: node dist/main.js (the load), tsx with IPC (the job probes), pool of 10 each`)
+  const { stdout: built } = await promisify(execFile)(process.execPath, ['scripts/build.mjs'], { cwd: ROOT })
+  console.log(built.trim())
   const scratch = await createScratchDatabase('scale')
   const sql = postgres(scratch.url, { max: 1, onnotice: () => {} })
+  const apps: AppProcess[] = []
   const instances: Instance[] = []
   try {
     await (await openDatabase({ kind: 'postgres', url: scratch.url })).close()
     await sql`create table bench_job_runs (job text not null, slot timestamptz not null, instance text not null)`
     // one after the other: the first seeds the fresh database, the second finds it seeded
-    instances.push(await startInstance('a', scratch.url))
-    instances.push(await startInstance('b', scratch.url))
-    const [a] = instances
+    apps.push(await startApp({ DATABASE_URL: scratch.url }))
+    apps.push(await startApp({ DATABASE_URL: scratch.url }))
+    const [a] = apps
     if (!a) throw new Error('no instance')
 
+    // warmed up as bench:e2e warms its app: V8 optimises the hot paths over the first thousands of messages
     const warmUp = newTiming()
-    await Promise.all(instances.flatMap((instance, k) => Array.from({ length: WARM_UP_CITIZENS }, (_, i) => citizen({ targets: [instance.url], localAddress: citizenAddress(i, 10 + k), rounds: 1 }, warmUp))))
+    await Promise.all(apps.flatMap((app, k) => Array.from({ length: WARM_UP_CITIZENS }, (_, i) => citizen({ targets: [app.url], localAddress: citizenAddress(i, 10 + k), rounds: WARM_UP_ROUNDS, client: 'net' }, warmUp))))
     if (warmUp.failures.length > 0) throw new Error(`the warm-up failed: ${warmUp.failures[0]}`)
 
     const oneLoad = await load([a], 0, 20)
     const one = report('one instance ', oneLoad)
-    const twoLoad = await load(instances, REPEAT_EVERY, 30)
+    const twoLoad = await load(apps, REPEAT_EVERY, 30)
     const two = report('two instances', twoLoad)
     console.log(`  ratio two ÷ one: ${(two / one).toFixed(2)}x`)
+    await Promise.all(apps.map((app) => app.stop()))
+
+    instances.push(await startInstance('a', scratch.url))
+    instances.push(await startInstance('b', scratch.url))
 
     // each slot fires on both instances at once, as their schedulers do every minute
     const ran = instances.map(() => 0)
@@ -128,7 +142,7 @@ async function main() {
     // every message is in its timing once, a repeat sent to both instances included
     const phases = [warmUp, oneLoad.timing, twoLoad.timing]
     const messages = phases.reduce((sum, timing) => sum + timing.latencies.length, 0)
-    const complaints = instances.length * WARM_UP_CITIZENS + 2 * CITIZENS * ROUNDS - phases.reduce((sum, timing) => sum + timing.failures.length, 0)
+    const complaints = apps.length * WARM_UP_CITIZENS * WARM_UP_ROUNDS + 2 * CITIZENS * ROUNDS - phases.reduce((sum, timing) => sum + timing.failures.length, 0)
     const [counts] = await sql<{ inbound: string; cases: string; runs: string; doubled: string }[]>`
       select (select count(*) from inbound_messages where channel = 'webchat')::text as inbound,
              (select count(*) from cases)::text as cases,
@@ -138,7 +152,7 @@ async function main() {
     console.log(`  probe jobs: ${PROBE_JOBS.length} jobs × ${PROBE_SLOTS.length} slots fired by both instances: ${counts?.runs} runs (${ran.join(' + ')}; target ${PROBE_JOBS.length * PROBE_SLOTS.length}), ${counts?.doubled} slots run twice (target 0)`)
     console.log(`  repeats answered differently by the two instances: ${twoLoad.timing.mismatched}`)
   } finally {
-    await Promise.all(instances.map(stopInstance))
+    await Promise.all([...apps.map((app) => app.stop()), ...instances.map(stopInstance)])
     await sql.end()
     await scratch.drop()
     agent.destroy()
