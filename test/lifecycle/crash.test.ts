@@ -50,12 +50,14 @@ describe.runIf(bin)('a crash (SIGKILL) under load, and a restart', () => {
     )
     // Telegram users write one after the other; the fake hands out again whatever was not confirmed
     const chats: number[] = []
+    const write = (chat: number) => {
+      chats.push(chat)
+      fake.push({ message: { message_id: 1, date: Math.floor(Date.now() / 1000), chat: { id: chat, type: 'private' }, from: { id: chat, is_bot: false, first_name: 'Ana' }, text: 'hola' } })
+    }
     let pushing = true
     const telegram = (async () => {
       for (let n = 0; pushing && n < 40; n++) {
-        const chat = 7000 + n
-        chats.push(chat)
-        fake.push({ message: { message_id: 1, date: Math.floor(Date.now() / 1000), chat: { id: chat, type: 'private' }, from: { id: chat, is_bot: false, first_name: 'Ana' }, text: 'hola' } })
+        write(7000 + n)
         await sleep(100)
       }
     })()
@@ -67,11 +69,14 @@ describe.runIf(bin)('a crash (SIGKILL) under load, and a restart', () => {
     const port = new URL(app.url).port
     app = await startAppProcess({ env: { ...env, PORT: port } })
     apps.push(app)
-    // chats that write from here on reach only the restarted app: nothing of theirs was claimed by the dead one
-    const afterRestart = chats.length
-    await sleep(1000)
     pushing = false
     await telegram
+    // chats that write from here on reach only the restarted app: nothing of theirs was claimed by the dead one
+    const afterRestart = chats.length
+    for (let n = 0; n < 5; n++) {
+      write(8000 + n)
+      await sleep(100)
+    }
     const logs = (await webchat).flat()
     expect(logs.reduce((sum, log) => sum + log.retries, 0)).toBeGreaterThan(0)
 
@@ -105,7 +110,6 @@ describe.runIf(bin)('a crash (SIGKILL) under load, and a restart', () => {
       return pending.every((row) => row.attempts > 0) ? true : undefined
     }, 20_000)
     const later = chats.slice(afterRestart).map(String)
-    expect(later.length).toBeGreaterThan(0)
     await eventually(async () => {
       const waiting = await db<{ address: string }[]>`select address from outbox where channel = 'telegram' and status <> 'sent' and address in ${db(later)}`
       return waiting.length === 0 ? true : undefined
