@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Db, DbOrTx, Tx } from '../db/client.js'
-import { contacts, inboundMessages, replyReplays, sessions } from '../db/schema/index.js'
+import { contacts, replyReplays, sessions } from '../db/schema/index.js'
 import type { Logger } from '../log.js'
 import { z } from 'zod'
 import { CHANNEL_KINDS, type ChannelKind, type HandleResult, type InboundIntake, type InboundMessage } from './channel.js'
@@ -23,7 +23,7 @@ import {
 import { createFloodGuard } from './channels/webchat/flood-guard.js'
 import { dropUnexpectedMedia, forgottenReplies, repliesOf, tellToSlowDown } from './message-records.js'
 import { enqueue } from './outbox.js'
-import { turnStatements } from './turn-statements.js'
+import { claimTurn, turnStatements } from './turn-statements.js'
 import { type CachedTurn, createSessionCache } from './session-cache.js'
 
 /** What an effect handler knows of the conversation that asked for it. */
@@ -309,41 +309,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   async function handleInTransaction(message: InboundMessage, queue: () => void, stepper: Stepper): Promise<HandleResult> {
     return options.db.transaction(async (tx) => {
-      const [inbound] = await tx
-        .insert(inboundMessages)
-        .values({ channel: message.channel, externalId: message.externalId, receivedAt: message.receivedAt })
-        .onConflictDoNothing()
-        .returning({ id: inboundMessages.id })
-      if (!inbound) return { duplicate: true, replies: await repliesOf(tx, message) }
       const inline = options.inlineChannels.has(message.channel)
-
       const at = now()
-      const [contact] = await tx
-        .insert(contacts)
-        .values({
-          channel: message.channel,
-          channelUserId: message.from.channelUserId,
-          displayName: message.from.displayName ?? null,
-          locale: pickLocale(message.from.locale, options),
-        })
-        .onConflictDoUpdate({ target: [contacts.channel, contacts.channelUserId], set: { lastSeenAt: at } })
-        .returning({ id: contacts.id, locale: contacts.locale })
-      if (!contact) throw new Error('contact upsert returned nothing')
-      // One statement makes the session if missing and locks it (a no-op update locks as FOR UPDATE
-      // does) and reads it. Statements sent together here and below go out in one round trip on
-      // PostgreSQL (postgres.js pipelines what a connection is given at once).
-      const locked = tx
-        .insert(sessions)
-        .values({ contactId: contact.id, state: newSession(contact.locale) })
-        .onConflictDoUpdate({ target: sessions.contactId, set: { version: sql`${sessions.version}` } })
-        .returning({ state: sessions.state })
-      // An inline channel's dedupe key is unlinkable to the contact; so is its row (no contact id).
-      const [[row]] = await Promise.all([
-        locked,
-        inline ? undefined : tx.update(inboundMessages).set({ contactId: contact.id }).where(eq(inboundMessages.id, inbound.id)),
-      ])
-      if (!row) throw new Error('session upsert returned nothing')
-      const session = SessionSchema.parse(row.state)
+      // one statement: the contact, the message claimed, the session locked and read
+      const claim = await claimTurn(tx, message, { locale: pickLocale(message.from.locale, options), at, fresh: newSession(options.defaultLocale), inline })
+      if (!claim) return { duplicate: true, replies: await repliesOf(tx, message) }
+      const inbound = { id: claim.inboundId }
+      const contact = { id: claim.contactId, locale: claim.contactLocale }
+      const session = SessionSchema.parse(claim.state)
 
       const context: EffectContext = {
         contactId: contact.id,

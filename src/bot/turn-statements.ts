@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { type Db, directQuery, type DirectQuery } from '../db/client.js'
+import { sql } from 'drizzle-orm'
+import { type Db, type DbOrTx, directQuery, type DirectQuery } from '../db/client.js'
 import type { InboundMessage } from './channel.js'
 import type { Session } from './engine/types.js'
 import { type AddParameter, enqueuePart, type OutboxMessage } from './outbox.js'
@@ -160,4 +161,45 @@ function isInboundTaken(error: unknown): boolean {
     cause = fields.cause
   }
   return false
+}
+
+/** What the long way's first statement found: null when the message was handled before. */
+export type TurnClaim = { inboundId: string; contactId: string; contactLocale: string; state: unknown }
+
+type ClaimRow = { inbound_id: string | null; contact_id: string; locale: string; state: unknown }
+
+/**
+ * The long way's first statement, inside its transaction: the contact made or touched, the
+ * message claimed (its inbound row, linked to the contact unless the channel is inline), and the
+ * session made if missing and locked (a no-op update locks as FOR UPDATE does) and read. A
+ * message seen before claims nothing and touches no contact, so a forgotten contact's old
+ * message does not bring it back; one taken by another request this instant claims nothing
+ * either (its insert waits for that request, then does nothing). Null in both cases.
+ */
+export async function claimTurn(tx: DbOrTx, message: InboundMessage, options: { locale: string; at: Date; fresh: Session; inline: boolean }): Promise<TurnClaim | null> {
+  const at = sql`${options.at.toISOString()}::timestamptz`
+  const external = sql`${message.channel} and external_id = ${message.externalId}`
+  const result = await tx.execute(sql`with contact as (
+      insert into contacts (channel, channel_user_id, display_name, locale, last_seen_at)
+      select ${message.channel}, ${message.from.channelUserId}, ${message.from.displayName ?? null}, ${options.locale}, ${at}
+      where not exists (select 1 from inbound_messages where channel = ${external})
+      on conflict (channel, channel_user_id) do update set last_seen_at = ${at}
+      returning id, locale
+    ), inbound as (
+      insert into inbound_messages (channel, external_id, contact_id, received_at)
+      select ${message.channel}, ${message.externalId}, ${options.inline ? sql`null::uuid` : sql`id`}, ${message.receivedAt.toISOString()}::timestamptz from contact
+      on conflict do nothing
+      returning id
+    ), locked as (
+      insert into sessions (contact_id, state)
+      select id, jsonb_set(${JSON.stringify(options.fresh)}::jsonb, '{locale}', to_jsonb(locale)) from contact where exists (select 1 from inbound)
+      on conflict (contact_id) do update set version = sessions.version
+      returning state
+    )
+    select (select id from inbound) as inbound_id, contact.id as contact_id, contact.locale, (select state from locked) as state from contact`)
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as ClaimRow[]
+  const [row] = rows
+  if (!row || row.inbound_id === null) return null
+  // PGlite and postgres.js both parse jsonb; a driver handing back text is parsed here
+  return { inboundId: row.inbound_id, contactId: row.contact_id, contactLocale: row.locale, state: typeof row.state === 'string' ? JSON.parse(row.state) : row.state }
 }

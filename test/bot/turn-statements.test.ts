@@ -5,7 +5,7 @@ import { conversationKeys } from '../../src/bot/channels/webchat/conversation-ke
 import { newSession } from '../../src/bot/engine/index.js'
 import type { Session } from '../../src/bot/engine/types.js'
 import { createRuntime, type EffectHandlers } from '../../src/bot/runtime.js'
-import { turnStatements } from '../../src/bot/turn-statements.js'
+import { claimTurn, turnStatements } from '../../src/bot/turn-statements.js'
 import { type Database, openDatabase } from '../../src/db/client.js'
 import { contacts, departments, inboundMessages, outbox, replyReplays, sessions } from '../../src/db/schema/index.js'
 import { databaseKinds, freshDatabase } from '../support/database.js'
@@ -144,6 +144,65 @@ describe.each(databaseKinds)('a turn in two statements on %s', (kind) => {
     expect(rows.map((row) => row.body)).toEqual([{ text: 'uno' }, { text: 'dos' }, { text: 'tres' }])
     expect(rows.every((row) => row.inboundId === inbound?.id && row.contactId === read.contactId && row.status === 'pending')).toBe(true)
     expect(rows[0]?.nextAttemptAt.toISOString()).toBe(at.toISOString())
+  })
+
+  const claim = (incoming: InboundMessage, inline = false) => database.db.transaction((tx) => claimTurn(tx, incoming, { locale: 'es', at, fresh: newSession('es'), inline }))
+
+  it('claims a message for the long way in one statement: contact, inbound row linked to it, session made', async () => {
+    const incoming = message('hola', { from: { channelUserId: 'chat-9', locale: 'en' } })
+    const claimed = await claim(incoming)
+    expect(claimed).toMatchObject({ contactLocale: 'es', state: { locale: 'es', flowId: null } })
+    const [inbound] = await database.db.select().from(inboundMessages)
+    expect(inbound).toMatchObject({ id: claimed?.inboundId, contactId: claimed?.contactId, externalId: incoming.externalId })
+    const [session] = await database.db.select().from(sessions)
+    expect(session?.contactId).toBe(claimed?.contactId)
+    // a session already there is read as it is, not replaced
+    await database.db.update(sessions).set({ state: asking })
+    expect((await claim(message('otra')))?.state).toMatchObject({ flowId: 'menu', nodeId: 'what' })
+  })
+
+  it('claims nothing for a message seen before, and does not bring back a contact forgotten since', async () => {
+    const incoming = message('hola')
+    expect(await claim(incoming)).not.toBeNull()
+    expect(await claim({ ...incoming })).toBeNull()
+    // "borrar mis datos": the contact is gone; the same message delivered again makes no new one
+    await database.db.delete(contacts)
+    expect(await claim({ ...incoming })).toBeNull()
+    expect(await database.db.select().from(contacts)).toHaveLength(0)
+  })
+
+  it('leaves an inline channel\'s inbound row unlinked to the contact', async () => {
+    const claimed = await claim(message('hola', { channel: 'webchat' }), true)
+    expect(claimed).not.toBeNull()
+    const [inbound] = await database.db.select().from(inboundMessages)
+    expect(inbound?.contactId).toBeNull()
+  })
+
+  it('locks the session: a second claim of the same contact waits until the first transaction ends', async () => {
+    const second = await secondInstance()
+    try {
+      await claim(message('hola'))
+      const order: string[] = []
+      let release = () => {}
+      const held = new Promise<void>((resolve) => (release = resolve))
+      const first = database.db.transaction(async (tx) => {
+        await claimTurn(tx, message('uno'), { locale: 'es', at, fresh: newSession('es'), inline: false })
+        order.push('first claimed')
+        await held
+        order.push('first done')
+      })
+      while (!order.includes('first claimed')) await new Promise((resolve) => setTimeout(resolve, 10))
+      const other = second.db.transaction(async (tx) => {
+        await claimTurn(tx, message('dos'), { locale: 'es', at, fresh: newSession('es'), inline: false })
+        order.push('second claimed')
+      })
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      release()
+      await Promise.all([first, other])
+      expect(order).toEqual(['first claimed', 'first done', 'second claimed'])
+    } finally {
+      if (second !== database) await second.close()
+    }
   })
 
   /** A second app instance's database: on PostgreSQL its own connections; on PGlite the one database, shared. */
