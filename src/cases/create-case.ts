@@ -106,15 +106,16 @@ async function unitById(tx: Tx, id: string) {
  * day, and escalated at once to the parent of the unit it was routed to.
  */
 export async function createCase(tx: Tx, draft: CaseDraft, ctx: CreateCaseContext): Promise<CreatedCase> {
-  // the rules are read beside the draft's checks (one round trip); a refused draft wasted a read
-  const [, rules] = await Promise.all([checkDraft(tx, draft), ctx.rules ?? loadActiveRules(tx, ctx.now)])
+  // the rules, with their units, are read beside the draft's checks (one round trip; a refused
+  // draft wasted a read): the unit a rule matched then needs no read of its own
+  const [, loaded] = await Promise.all([checkDraft(tx, draft), ctx.rules ? undefined : loadActiveRules(tx, ctx.now)])
   const decision = routeCase(
     { sector: draft.sector, category: draft.category, departmentCode: draft.department, municipalityCode: draft.municipality },
-    rules,
+    ctx.rules ?? loaded ?? [],
   )
   if (!decision) throw new NoRouteError(draft.sector)
 
-  const matched = await unitById(tx, decision.rule.unitId)
+  const matched = loaded?.find((rule) => rule.id === decision.rule.id)?.unit ?? (await unitById(tx, decision.rule.unitId))
   const conflict = draft.conflictOfInterest === true ? await conflictTarget(tx, matched, ctx.oversightUnitCode) : null
   const routedTo = conflict ? await unitById(tx, conflict.unitId) : matched
   const urgent = draft.category === LIFE_AT_RISK

@@ -1,14 +1,20 @@
 import { eq, gt, isNull, or } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
-import { routingRules, units } from '../db/schema/index.js'
+import { institutions, routingRules, units } from '../db/schema/index.js'
 import type { RoutingRule } from './route-case.js'
+
+/** The unit a rule sends cases to, as a filing names it to the citizen. */
+export type RuleUnit = { id: string; name: string; parentId: string | null; institution: string }
+
+/** A rule in force, with its unit: a filing then needs no second read to name where the case went. */
+export type ActiveRule = RoutingRule & { unit: RuleUnit }
 
 /**
  * The routing rules in force at `now`: those whose unit is still open (no `validTo`, or one in
  * the future), since a closed unit must not receive new cases.
  */
-export async function loadActiveRules(db: DbOrTx, now: Date = new Date()): Promise<RoutingRule[]> {
-  return db
+export async function loadActiveRules(db: DbOrTx, now: Date = new Date()): Promise<ActiveRule[]> {
+  const rows = await db
     .select({
       id: routingRules.id,
       sector: routingRules.sector,
@@ -19,8 +25,13 @@ export async function loadActiveRules(db: DbOrTx, now: Date = new Date()): Promi
       slaHours: routingRules.slaHours,
       priority: routingRules.priority,
       note: routingRules.note,
+      unitName: units.name,
+      unitParentId: units.parentId,
+      institution: institutions.name,
     })
     .from(routingRules)
     .innerJoin(units, eq(units.id, routingRules.unitId))
+    .innerJoin(institutions, eq(institutions.id, units.institutionId))
     .where(or(isNull(units.validTo), gt(units.validTo, now)))
+  return rows.map(({ unitName, unitParentId, institution, ...rule }) => ({ ...rule, unit: { id: rule.unitId, name: unitName, parentId: unitParentId, institution } }))
 }
