@@ -36,52 +36,84 @@ export function shardOf(caseId: string): number {
   return Number.parseInt(caseId.slice(0, 8), 16) % STATS_SHARDS
 }
 
-async function addToMonthly(tx: DbOrTx, row: StatsRow, delta: 1 | -1): Promise<void> {
-  const key = monthlyKey(row)
-  const shard = shardOf(row.caseId)
-  await tx
-    .insert(caseStatsMonthly)
-    .values({ ...key, shard, cases: delta })
-    .onConflictDoUpdate({
-      target: [caseStatsMonthly.month, caseStatsMonthly.unitId, caseStatsMonthly.municipalityCode, caseStatsMonthly.category, caseStatsMonthly.status, caseStatsMonthly.sector, caseStatsMonthly.shard],
-      set: { cases: sql`${caseStatsMonthly.cases} + ${delta}` },
-    })
-  const byUnit = { month: key.month, unitId: key.unitId, institutionId: key.institutionId, departmentCode: key.departmentCode, sector: key.sector, category: key.category, status: key.status }
-  await tx
-    .insert(caseStatsMonthlyByUnit)
-    .values({ ...byUnit, shard, cases: delta })
-    .onConflictDoUpdate({
-      target: [caseStatsMonthlyByUnit.month, caseStatsMonthlyByUnit.unitId, caseStatsMonthlyByUnit.departmentCode, caseStatsMonthlyByUnit.category, caseStatsMonthlyByUnit.status, caseStatsMonthlyByUnit.sector, caseStatsMonthlyByUnit.shard],
-      set: { cases: sql`${caseStatsMonthlyByUnit.cases} + ${delta}` },
-    })
+/** A statement built but not yet sent: a drizzle query runs when `execute` (or `then`) is called. */
+type Statement = { execute: () => Promise<unknown> }
+
+/**
+ * Sends the statements together, in list order, and waits for all: postgres.js pipelines what a
+ * transaction's connection is given at once (one round trip once the statements are prepared on
+ * it; PGlite queues them) and PostgreSQL runs them in the order sent, so the list order is the
+ * order of their effects and row locks. `execute` starts each one now, in that order (builders
+ * handed to Promise.all start a tick later, behind any promise already started beside them). If
+ * one fails, its own error is thrown: those after it fail with "current transaction is aborted",
+ * answered later, and Promise.all handles those rejections.
+ */
+async function sendInOrder(statements: readonly Statement[]): Promise<void> {
+  await Promise.all(statements.map((statement) => statement.execute()))
 }
 
-async function currentRow(tx: DbOrTx, caseId: string): Promise<StatsRow | null> {
-  // the case and its events asked together: one round trip
-  const [[found], events] = await Promise.all([
+/** The two upserts that add `delta` to the counts a stats row counts under, not yet sent. */
+function monthlyUpserts(tx: DbOrTx, row: StatsRow, delta: 1 | -1): Statement[] {
+  const key = monthlyKey(row)
+  const shard = shardOf(row.caseId)
+  const byUnit = { month: key.month, unitId: key.unitId, institutionId: key.institutionId, departmentCode: key.departmentCode, sector: key.sector, category: key.category, status: key.status }
+  return [
     tx
-      .select({
-        createdAt: cases.createdAt,
-        unitId: cases.unitId,
-        institutionId: units.institutionId,
-        departmentCode: municipalities.departmentCode,
-        municipalityCode: cases.municipalityCode,
-        sector: cases.sector,
-        category: cases.category,
-        status: cases.status,
-        dueAt: cases.dueAt,
-      })
-      .from(cases)
-      .innerJoin(municipalities, eq(municipalities.code, cases.municipalityCode))
-      .leftJoin(units, eq(units.id, cases.unitId))
-      .where(eq(cases.id, caseId)),
+      .insert(caseStatsMonthly)
+      .values({ ...key, shard, cases: delta })
+      .onConflictDoUpdate({
+        target: [caseStatsMonthly.month, caseStatsMonthly.unitId, caseStatsMonthly.municipalityCode, caseStatsMonthly.category, caseStatsMonthly.status, caseStatsMonthly.sector, caseStatsMonthly.shard],
+        set: { cases: sql`${caseStatsMonthly.cases} + ${delta}` },
+      }),
     tx
-      .select({ at: caseEvents.at, toStatus: caseEvents.toStatus })
-      .from(caseEvents)
-      .where(and(eq(caseEvents.caseId, caseId), inArray(caseEvents.toStatus, ['acknowledged', 'resolved', 'rejected'])))
-      .orderBy(asc(caseEvents.at), asc(caseEvents.id)),
-  ])
-  if (!found) return null
+      .insert(caseStatsMonthlyByUnit)
+      .values({ ...byUnit, shard, cases: delta })
+      .onConflictDoUpdate({
+        target: [caseStatsMonthlyByUnit.month, caseStatsMonthlyByUnit.unitId, caseStatsMonthlyByUnit.departmentCode, caseStatsMonthlyByUnit.category, caseStatsMonthlyByUnit.status, caseStatsMonthlyByUnit.sector, caseStatsMonthlyByUnit.shard],
+        set: { cases: sql`${caseStatsMonthlyByUnit.cases} + ${delta}` },
+      }),
+  ]
+}
+
+/** The case's statistics row as it was, locked until the transaction ends. */
+function lockStatsRow(tx: DbOrTx, caseId: string) {
+  return tx.select().from(caseStats).where(eq(caseStats.caseId, caseId)).for('update')
+}
+
+/** The case with what its statistics row needs of its unit and municipality. */
+function selectCase(tx: DbOrTx, caseId: string) {
+  return tx
+    .select({
+      createdAt: cases.createdAt,
+      unitId: cases.unitId,
+      institutionId: units.institutionId,
+      departmentCode: municipalities.departmentCode,
+      municipalityCode: cases.municipalityCode,
+      sector: cases.sector,
+      category: cases.category,
+      status: cases.status,
+      dueAt: cases.dueAt,
+    })
+    .from(cases)
+    .innerJoin(municipalities, eq(municipalities.code, cases.municipalityCode))
+    .leftJoin(units, eq(units.id, cases.unitId))
+    .where(eq(cases.id, caseId))
+}
+
+/** The case's events that set its answer and closing times, oldest first. */
+function selectTimingEvents(tx: DbOrTx, caseId: string) {
+  return tx
+    .select({ at: caseEvents.at, toStatus: caseEvents.toStatus })
+    .from(caseEvents)
+    .where(and(eq(caseEvents.caseId, caseId), inArray(caseEvents.toStatus, ['acknowledged', 'resolved', 'rejected'])))
+    .orderBy(asc(caseEvents.at), asc(caseEvents.id))
+}
+
+type FoundCase = Awaited<ReturnType<typeof selectCase>>[number]
+type TimingEvent = Awaited<ReturnType<typeof selectTimingEvents>>[number]
+
+/** The statistics row for the case as it now is, from what the two reads above returned. */
+function statsRowOf(caseId: string, found: FoundCase, events: readonly TimingEvent[]): StatsRow {
   // The first acknowledgement and the first closing count: a reopened case keeps its first answer time.
   const acknowledgedAt = events.find((e) => e.toStatus === 'acknowledged')?.at ?? null
   const closedAt = events.find((e) => e.toStatus === 'resolved' || e.toStatus === 'rejected')?.at ?? null
@@ -101,29 +133,35 @@ async function currentRow(tx: DbOrTx, caseId: string): Promise<StatsRow | null> 
  * Brings a case's statistics row and the monthly counts in line with the case as it now is.
  * Call it in the same transaction as every change to a case or its events (creation, transition,
  * reassignment), after the change: the counts then never disagree with the cases.
+ * Two round trips: the reads together, then the writes together.
  */
 export async function syncCaseStats(tx: DbOrTx, caseId: string): Promise<void> {
-  // Locking the old row serialises two changes of one case, so the monthly move happens once.
-  const [before] = await tx.select().from(caseStats).where(eq(caseStats.caseId, caseId)).for('update')
-  const after = await currentRow(tx, caseId)
+  // Sent together (one round trip) and run in this order. Locking the old row serialises two
+  // changes of one case, so the monthly move happens once; it goes first so that the reads of the
+  // case and its events, each taking its snapshot when it starts, see the case as it is once the
+  // lock is held. Each `execute` starts its statement now, in the order written.
+  const [[before], [found], events] = await Promise.all([
+    lockStatsRow(tx, caseId).execute(),
+    selectCase(tx, caseId).execute(),
+    selectTimingEvents(tx, caseId).execute(),
+  ])
+  const after = found ? statsRowOf(caseId, found, events) : null
   if (before && after && JSON.stringify(monthlyKey(before)) === JSON.stringify(monthlyKey(after))) {
     await tx.update(caseStats).set(after).where(eq(caseStats.caseId, caseId))
     return
   }
-  if (before) {
-    await addToMonthly(tx, before, -1)
-    await tx.delete(caseStats).where(eq(caseStats.caseId, caseId))
-  }
-  if (after) {
-    await addToMonthly(tx, after, 1)
-    await tx.insert(caseStats).values(after)
-  }
+  // Sent together, in the order they ran one by one (the old counts out, then the new counts in),
+  // so rows are locked in the same order and the results are those of one by one.
+  await sendInOrder([
+    ...(before ? [...monthlyUpserts(tx, before, -1), tx.delete(caseStats).where(eq(caseStats.caseId, caseId))] : []),
+    ...(after ? [...monthlyUpserts(tx, after, 1), tx.insert(caseStats).values(after)] : []),
+  ])
 }
 
 /** Takes a case out of the statistics; call it before deleting the case (the row would cascade away). */
 export async function removeCaseStats(tx: DbOrTx, caseId: string): Promise<void> {
-  const [before] = await tx.select().from(caseStats).where(eq(caseStats.caseId, caseId)).for('update')
+  const [before] = await lockStatsRow(tx, caseId)
   if (!before) return
-  await addToMonthly(tx, before, -1)
-  await tx.delete(caseStats).where(eq(caseStats.caseId, caseId))
+  // sent together, in the order they ran one by one
+  await sendInOrder([...monthlyUpserts(tx, before, -1), tx.delete(caseStats).where(eq(caseStats.caseId, caseId))])
 }
