@@ -329,14 +329,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const result = await stepper(tx, session, message.content, context)
       await dropUnexpectedMedia(tx, message, result.session)
       // "borrar mis datos" deleted the contact: keep nothing more of it, not even this exchange.
-      // Only an effect deletes, so a step without one needs no look.
-      const [kept] = result.acted ? await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, contact.id)) : [contact]
-      if (!kept) {
-        if (!inline) queue()
-        return forgottenReplies(tx, message, result.replies, inline, at, result.session.locale)
+      // Only an effect deletes, so a step without one needs no look. On an inline channel the look
+      // goes out with the writes (one round trip), each of which does nothing once the contact is
+      // gone: its session and language went with it, and the replay is written only while it is there.
+      const look = result.acted ? tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, contact.id)).then((rows) => rows.length > 0) : Promise.resolve(true)
+      const forgotten = () => forgottenReplies(tx, message, result.replies, inline, at, result.session.locale)
+      if (!inline && !(await look)) {
+        queue()
+        return forgotten()
       }
 
       const writes: Promise<unknown>[] = [
+        look,
         tx
           .update(sessions)
           .set({ state: result.session, version: sql`${sessions.version} + 1`, updatedAt: at })
@@ -349,7 +353,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if (result.replies.length > 0 && inline) {
         // Answered in the request: kept only sealed for a retry, and only for minutes (trail purge).
         if (message.replay) {
-          writes.push(tx.insert(replyReplays).values({ inboundId: inbound.id, sealed: message.replay.seal(Buffer.from(JSON.stringify(result.replies))), createdAt: at }).execute())
+          const sealed = message.replay.seal(Buffer.from(JSON.stringify(result.replies)))
+          writes.push(tx.execute(sql`insert into ${replyReplays} (inbound_id, sealed, created_at)
+            select ${inbound.id}::uuid, ${sealed}::bytea, ${at.toISOString()}::timestamptz where exists (select 1 from ${contacts} where id = ${contact.id}::uuid)`))
         }
       } else if (result.replies.length > 0) {
         queue()
@@ -368,7 +374,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           })),
         ))
       }
-      await Promise.all(writes)
+      const [kept] = await Promise.all(writes)
+      if (kept === false) return forgotten()
       options.logger.debug(
         { channel: message.channel, replies: result.replies.length, node: result.session.nodeId },
         'inbound message handled',

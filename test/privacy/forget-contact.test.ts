@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import type { Composed } from '../../src/compose.js'
 import type { Database } from '../../src/db/client.js'
-import { caseEvents, cases, contacts } from '../../src/db/schema/index.js'
+import { caseEvents, cases, contacts, replyReplays } from '../../src/db/schema/index.js'
 import { fileWebchatComplaint, testApp, webchatContactKey, webchatSecret } from '../support/app.js'
 import { databaseKinds, freshDatabase } from '../support/database.js'
 
@@ -73,8 +73,11 @@ describe.each(databaseKinds)('"borrar mis datos" on %s', (kind) => {
     expect(await whereFound(database, contact.id)).not.toEqual([])
 
     await chat.say('borrar mis datos')
+    const replaysBefore = (await database.db.select().from(replyReplays)).length
     await chat.say('sí')
     expect(chat.text()).toMatch(/borramos sus datos/i)
+    // the answer that forgot the contact is not kept for a replay either
+    expect(await database.db.select().from(replyReplays)).toHaveLength(replaysBefore)
 
     expect(await whereFound(database, contact.id)).toEqual([])
     expect(await whereFound(database, webchatSecret(conversationId))).toEqual([])
