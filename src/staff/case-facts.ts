@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, eq, or } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { cases, categories, contacts, institutions, municipalities, units } from '../db/schema/index.js'
 import { guatemalaDate, guatemalaDateTime } from '../cases/guatemala-date.js'
@@ -39,13 +39,15 @@ export async function assigneeName(db: DbOrTx, assignee: string | null): Promise
 
 /** The facts of one case by id, or undefined when it does not exist. */
 export async function staffCaseFacts(db: DbOrTx, caseId: string): Promise<StaffCaseFacts | undefined> {
+  // One statement for the case and its category's labels: a staff alert runs inside the
+  // transaction that files a complaint, so each round trip here delays the citizen's answer.
   const [row] = await db
     .select({
       id: cases.id,
       code: cases.code,
       status: cases.status,
-      sector: cases.sector,
       category: cases.category,
+      labels: categories.labels,
       facility: cases.facility,
       unitId: cases.unitId,
       unit: units.name,
@@ -58,12 +60,14 @@ export async function staffCaseFacts(db: DbOrTx, caseId: string): Promise<StaffC
     .innerJoin(municipalities, eq(municipalities.code, cases.municipalityCode))
     .leftJoin(units, eq(units.id, cases.unitId))
     .leftJoin(institutions, eq(institutions.id, units.institutionId))
+    .leftJoin(categories, and(eq(categories.code, cases.category), or(eq(categories.sector, cases.sector), eq(categories.sector, 'any'))))
     .where(eq(cases.id, caseId))
+    // A code may exist both for the case's sector and for `any`: the sector's own labels win
+    // (false sorts first), so the choice does not depend on the order rows come back in.
+    .orderBy(eq(categories.sector, 'any'))
+    .limit(1)
   if (!row) return undefined
-  const [category] = await db
-    .select({ labels: categories.labels })
-    .from(categories)
-    .where(and(eq(categories.code, row.category), inArray(categories.sector, [row.sector, 'any'])))
+  const { labels } = row
   return {
     id: row.id,
     code: row.code,
@@ -75,6 +79,6 @@ export async function staffCaseFacts(db: DbOrTx, caseId: string): Promise<StaffC
     dueDate: row.dueAt ? guatemalaDate(row.dueAt) : '',
     dueTime: row.dueAt ? guatemalaDateTime(row.dueAt).slice(11) : '',
     assignee: await assigneeName(db, row.assignee),
-    category: (locale) => category?.labels[locale] ?? category?.labels.es ?? row.category,
+    category: (locale) => labels?.[locale] ?? labels?.es ?? row.category,
   }
 }
