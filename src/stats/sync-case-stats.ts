@@ -151,11 +151,15 @@ export async function syncCaseStats(tx: DbOrTx, caseId: string): Promise<void> {
     return
   }
   // Sent together, in the order they ran one by one (the old counts out, then the new counts in),
-  // so rows are locked in the same order and the results are those of one by one.
-  await sendInOrder([
-    ...(before ? [...monthlyUpserts(tx, before, -1), tx.delete(caseStats).where(eq(caseStats.caseId, caseId))] : []),
-    ...(after ? [...monthlyUpserts(tx, after, 1), tx.insert(caseStats).values(after)] : []),
-  ])
+  // so rows are locked in the same order and the results are those of one by one. A row that
+  // stays is updated in place, not deleted and inserted again: a second sync of the case waiting
+  // on its lock then finds the row this one left (a deleted row it would skip, and its insert
+  // would collide with the new one).
+  const statements = [...(before ? monthlyUpserts(tx, before, -1) : []), ...(after ? monthlyUpserts(tx, after, 1) : [])]
+  if (before && after) statements.push(tx.update(caseStats).set(after).where(eq(caseStats.caseId, caseId)))
+  else if (before) statements.push(tx.delete(caseStats).where(eq(caseStats.caseId, caseId)))
+  else if (after) statements.push(tx.insert(caseStats).values(after))
+  await sendInOrder(statements)
 }
 
 /** Takes a case out of the statistics; call it before deleting the case (the row would cascade away). */

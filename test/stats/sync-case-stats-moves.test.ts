@@ -103,6 +103,34 @@ describe.each(databaseKinds)('syncCaseStats moving a case on %s', (kind) => {
       expect(monthly.filter((count) => count.month === '2026-05-01')).toEqual(inMay)
       expect(byUnit.filter((count) => count.month === '2026-05-01')).toEqual(inMay)
     })
+
+    it('moves a case\'s counts once when a second sync of the case waited for a change that moved them', async () => {
+      const JUNE = new Date('2026-06-08T16:00:00Z')
+      const [code] = await fileCases(database.db, 1, KIND, JUNE)
+      const kase = await caseOf(code)
+      let second: Promise<unknown> = Promise.resolve()
+      await database.db.transaction(async (one) => {
+        // a new status: the case leaves its monthly row for another, its stats row is rewritten
+        await one.update(cases).set({ status: 'acknowledged' }).where(eq(cases.id, kase.id))
+        await syncCaseStats(one, kase.id)
+        second = database.db
+          .transaction(async (other) => {
+            await other.execute(sql`set local lock_timeout = '10s'`)
+            await syncCaseStats(other, kase.id)
+          })
+          .then(
+            () => 'synced',
+            (error: unknown) => error,
+          )
+        await untilOneWaitsOnALock(database.db)
+      })
+      // the waiting sync finds the row the change left (not a deleted one), and moves nothing again
+      expect(await second).toBe('synced')
+      const inJune = [{ month: '2026-06-01', unit: FILED_UNIT, status: 'acknowledged', cases: 1 }]
+      const { monthly, byUnit } = await bothTables()
+      expect(monthly.filter((count) => count.month === '2026-06-01')).toEqual(inJune)
+      expect(byUnit.filter((count) => count.month === '2026-06-01')).toEqual(inJune)
+    })
   }
 })
 
