@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
+import { startFlags } from './start-command.js'
 
 /** the repository's folder, where `dist/` is built */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -139,13 +140,13 @@ export function serverCpuBetween(before: ServerCpuSnapshot, after: ServerCpuSnap
 export type AppProcess = { url: string; child: ChildProcess; cpuMs: () => number; stop: () => Promise<void> }
 
 /**
- * `node dist/main.js` (built by scripts/build.mjs) with `env` added to a bare environment (no token
+ * `node dist/main.js` (built by scripts/build.mjs), with the flags `npm start` gives it, with `env` added to a bare environment (no token
  * of any channel), on 127.0.0.1 at a free port; resolves once it prints where it serves.
  * `profileDir`: run with --cpu-prof, the profile written there.
  */
 export function startApp(env: Record<string, string>, profileDir?: string): Promise<AppProcess> {
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
-  const child = spawn(process.execPath, [...profile, 'dist/main.js'], {
+  const child = spawn(process.execPath, [...startFlags(), ...profile, 'dist/main.js'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

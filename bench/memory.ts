@@ -20,6 +20,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
 import { startAppProcess } from '../test/support/app-process.js'
+import { startFlags } from './start-command.js'
 import { postgresBinaries, startTempPostgres, type TempPostgres } from '../test/support/temp-postgres.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -68,7 +69,8 @@ async function sampleIdle(pid: number): Promise<Idle> {
 }
 
 async function appRss(entry: string, env: Record<string, string>): Promise<Idle> {
-  const app = await startAppProcess({ entry, env, readyTimeoutMs: 180_000 })
+  // the built app with the flags npm start gives it; tsx (npm run dev) without
+  const app = await startAppProcess({ entry, env, readyTimeoutMs: 180_000, nodeFlags: entry.endsWith('.js') ? startFlags() : [] })
   const rss = await sampleIdle(app.pid).catch(async (error: unknown) => {
     await app.stop('SIGKILL')
     throw error
@@ -115,6 +117,7 @@ const median = (values: readonly number[]) => {
 const load = () => `load average ${loadavg().map((value) => value.toFixed(2)).join(' ')}`
 const range = (values: readonly number[], show: (value: number) => string) => `${show(Math.min(...values))} to ${show(Math.max(...values))}`
 const ratio = (value: number) => `${value.toFixed(2)}x`
+const startCommand = () => ['node', ...startFlags(), 'dist/main.js'].join(' ')
 
 /** One line of the summary: the median of the runs' figures, early and settled, and their spread. */
 function summary(what: string, runs: readonly Idle[], against?: { base: number; name: string; settledBase: number }) {
@@ -183,11 +186,11 @@ async function main() {
     console.log('')
     console.log(`${'median of the starts'.padEnd(46)} ${'early'.padStart(7)} ${''.padEnd(16)} ${'settled'.padStart(7)}`)
     const limit = { base: 150 * MB, settledBase: 150 * MB, name: 'of 150 MB' }
-    const pg = summary('PostgreSQL, node dist/main.js (npm start)', postgresBuilt, limit)
+    const pg = summary(`PostgreSQL, ${startCommand()} (npm start)`, postgresBuilt, limit)
     if (WITH_TSX) summary('PostgreSQL, tsx src/main.ts', postgresTsx, limit)
     const bare = summary('PGlite floor (bare process, same data dir)', floor)
     const base = { base: bare.early, settledBase: bare.settled, name: 'of the floor' }
-    const app = summary('PGlite, node dist/main.js (npm start)', pgliteBuilt, base)
+    const app = summary(`PGlite, ${startCommand()} (npm start)`, pgliteBuilt, base)
     if (WITH_TSX) summary('PGlite, tsx src/main.ts', pgliteTsx, base)
     const pairs = (pick: (idle: Idle) => number) => pgliteBuilt.map((run, i) => pick(run) / pick(floor[i] ?? run))
     console.log(

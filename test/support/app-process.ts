@@ -26,6 +26,8 @@ export type AppProcessOptions = {
   lifetimeMs?: number
   /** `src/main.ts` through tsx unless a built entry (`dist/main.js`) is given */
   entry?: string
+  /** Node flags before the entry (a benchmark passes those `npm start` uses) */
+  nodeFlags?: readonly string[]
 }
 
 const running = new Set<ChildProcess>()
@@ -39,7 +41,7 @@ process.once('exit', () => {
  */
 export async function startAppProcess(options: AppProcessOptions): Promise<AppProcess> {
   const entry = options.entry ?? 'src/main.ts'
-  const args = entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry]
+  const args = [...(options.nodeFlags ?? []), ...(entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry])]
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     // the test's own environment is not passed on (TEST_DATABASE_URL, a developer's tokens)
