@@ -14,9 +14,12 @@ const REQUEST_TIMEOUT_MS = 30_000
 
 type Reply = { text?: string; choices?: { id: string; label: string }[] }
 
-/** Per-message latencies; `repeated` messages sent to two instances at once, `mismatched` answered differently. */
-export type Timing = { latencies: number[]; failures: string[]; repeated: number; mismatched: number }
-export const newTiming = (): Timing => ({ latencies: [], failures: [], repeated: 0, mismatched: 0 })
+/**
+ * Per-message latencies, and the same by the message's place in its complaint (`bySteps[0]` the
+ * first message's); `repeated` messages sent to two instances at once, `mismatched` answered differently.
+ */
+export type Timing = { latencies: number[]; bySteps: number[][]; failures: string[]; repeated: number; mismatched: number }
+export const newTiming = (): Timing => ({ latencies: [], bySteps: [], failures: [], repeated: 0, mismatched: 0 })
 
 /** The keep-alive connections of the `http` client; its pools are keyed by local address too, so each citizen keeps its own. */
 export const agent = new Agent({ keepAlive: true })
@@ -235,7 +238,9 @@ async function fileComplaint(options: CitizenOptions, sender: Sender, timing: Ti
     } else {
       replies = await sender.post(primary, message)
     }
-    timing.latencies.push(performance.now() - start)
+    const latency = performance.now() - start
+    timing.latencies.push(latency)
+    ;(timing.bySteps[counter - 1] ??= []).push(latency)
     return replies
   })
 }

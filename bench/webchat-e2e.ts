@@ -141,6 +141,8 @@ type WebchatRun = {
   p50: number
   p99: number
   max: number
+  /** p50 and p99 of the nth message of a complaint */
+  steps: { p50: number; p99: number }[]
   failures: string[]
 }
 
@@ -172,6 +174,7 @@ async function webchatRun(app: AppProcess, client: ClientKind, block: number, se
     p50: percentile(timing.latencies, 0.5),
     p99: percentile(timing.latencies, 0.99),
     max: percentile(timing.latencies, 1),
+    steps: timing.bySteps.map((latencies) => ({ p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) })),
     failures: timing.failures,
   }
 }
@@ -185,6 +188,8 @@ function report(label: string, result: WebchatRun, baseline: Baseline, target: n
       `p50 ${ms(result.p50)}, p99 ${ms(result.p99)}, max ${ms(result.max)}; ${result.failures.length} complaints failed`,
   )
   if (result.failures.length > 0) console.log(`  first failure: ${result.failures[0]}`)
+  // where the slow messages are: the filing (the last) runs the case's statements, the others one save
+  console.log(`  p50 / p99 by message of a complaint: ${result.steps.map((step, i) => `${i + 1}: ${step.p50.toFixed(0)}/${step.p99.toFixed(0)}`).join(', ')} ms`)
   const perMessage = (cpuMs: number) => (cpuMs * 1000) / result.messages
   const ofCore = (cpuMs: number) => (Number.isNaN(cpuMs) ? '' : ` (${((100 * cpuMs) / (result.seconds * 1000)).toFixed(0)} % of a core)`)
   const [app, server, citizens] = [result.appCpuMs, result.serverCpuMs, result.benchCpuMs].map(perMessage) as [number, number, number]
