@@ -106,13 +106,11 @@ async function unitById(tx: Tx, id: string) {
  * day, and escalated at once to the parent of the unit it was routed to.
  */
 export async function createCase(tx: Tx, draft: CaseDraft, ctx: CreateCaseContext): Promise<CreatedCase> {
-  // the rules, with their units, are read beside the draft's checks (one round trip; a refused
-  // draft wasted a read): the unit a rule matched then needs no read of its own
-  const [, loaded] = await Promise.all([checkDraft(tx, draft), ctx.rules ? undefined : loadActiveRules(tx, ctx.now)])
-  const decision = routeCase(
-    { sector: draft.sector, category: draft.category, departmentCode: draft.department, municipalityCode: draft.municipality },
-    ctx.rules ?? loaded ?? [],
-  )
+  // the rules that match, with their units, are read beside the draft's checks (one round trip; a
+  // refused draft wasted a read): the unit a rule matched then needs no read of its own
+  const facts = { sector: draft.sector, category: draft.category, departmentCode: draft.department, municipalityCode: draft.municipality }
+  const [, loaded] = await Promise.all([checkDraft(tx, draft), ctx.rules ? undefined : loadActiveRules(tx, ctx.now, facts)])
+  const decision = routeCase(facts, ctx.rules ?? loaded ?? [])
   if (!decision) throw new NoRouteError(draft.sector)
 
   const matched = loaded?.find((rule) => rule.id === decision.rule.id)?.unit ?? (await unitById(tx, decision.rule.unitId))

@@ -1,7 +1,7 @@
-import { eq, gt, isNull, or } from 'drizzle-orm'
+import { and, eq, gt, isNull, or } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { institutions, routingRules, units } from '../db/schema/index.js'
-import type { RoutingRule } from './route-case.js'
+import type { CaseFacts, RoutingRule } from './route-case.js'
 
 /** The unit a rule sends cases to, as a filing names it to the citizen. */
 export type RuleUnit = { id: string; name: string; parentId: string | null; institution: string }
@@ -11,9 +11,13 @@ export type ActiveRule = RoutingRule & { unit: RuleUnit }
 
 /**
  * The routing rules in force at `now`: those whose unit is still open (no `validTo`, or one in
- * the future), since a closed unit must not receive new cases.
+ * the future), since a closed unit must not receive new cases. With `facts`, only the rules that
+ * match a case (route-case.ts's `matches`, asked of the database): a filing reads the handful that
+ * could route it, not every rule of the directory (118 in the seed), and routes among them as
+ * among all.
  */
-export async function loadActiveRules(db: DbOrTx, now: Date = new Date()): Promise<ActiveRule[]> {
+export async function loadActiveRules(db: DbOrTx, now: Date = new Date(), facts?: CaseFacts): Promise<ActiveRule[]> {
+  const open = or(isNull(units.validTo), gt(units.validTo, now))
   const rows = await db
     .select({
       id: routingRules.id,
@@ -32,6 +36,16 @@ export async function loadActiveRules(db: DbOrTx, now: Date = new Date()): Promi
     .from(routingRules)
     .innerJoin(units, eq(units.id, routingRules.unitId))
     .innerJoin(institutions, eq(institutions.id, units.institutionId))
-    .where(or(isNull(units.validTo), gt(units.validTo, now)))
+    .where(
+      facts
+        ? and(
+            open,
+            eq(routingRules.sector, facts.sector),
+            or(isNull(routingRules.category), eq(routingRules.category, facts.category)),
+            or(isNull(routingRules.departmentCode), eq(routingRules.departmentCode, facts.departmentCode)),
+            or(isNull(routingRules.municipalityCode), eq(routingRules.municipalityCode, facts.municipalityCode)),
+          )
+        : open,
+    )
   return rows.map(({ unitName, unitParentId, institution, ...rule }) => ({ ...rule, unit: { id: rule.unitId, name: unitName, parentId: unitParentId, institution } }))
 }

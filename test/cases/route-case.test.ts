@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { loadActiveRules, routeCase } from '../../src/cases/index.js'
+import { matchingRules } from '../../src/cases/route-case.js'
 import type { Database } from '../../src/db/client.js'
 import { SECTORS, units } from '../../src/db/schema/index.js'
 import { seedDatabase } from '../../src/db/seed/load-seed.js'
@@ -68,6 +69,21 @@ describe.each(databaseKinds)('routeCase with the seeded rules on %s', (kind) => 
       }).map((sector) => `${sector} ${m.code}`),
     )
     expect(unrouted).toEqual([])
+  })
+
+  it('reads for a case exactly the rules that match it, so routing among them is routing among all', async () => {
+    const all = await loadActiveRules(database.db)
+    const municipalities = await database.db.query.municipalities.findMany()
+    // every seeded case, and every municipality with a category some rule names and one none does
+    const categories = [...new Set(all.flatMap((rule) => (rule.category === null ? [] : [rule.category]))), 'corruption']
+    const cases = [
+      ...table.seeded.map(({ facts }) => facts),
+      ...municipalities.flatMap((m) => SECTORS.flatMap((sector) => categories.map((category) => ({ sector, category, departmentCode: m.departmentCode, municipalityCode: m.code })))).filter((_, i) => i % 7 === 0),
+    ]
+    for (const facts of cases) {
+      const read = await loadActiveRules(database.db, new Date(), facts)
+      expect(read.map((rule) => rule.id).sort(), JSON.stringify(facts)).toEqual(matchingRules(facts, all).map((rule) => rule.id).sort())
+    }
   })
 
   it('stops routing to a unit once it is closed, falling back to the catch-all', async () => {
