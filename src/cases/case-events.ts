@@ -1,8 +1,11 @@
 import type { DbOrTx } from '../db/client.js'
-import { type CaseStatus, type FollowUpAnswer, caseEvents } from '../db/schema/index.js'
+import { type CaseStatus, type FollowUpAnswer, caseEvents, type caseStats } from '../db/schema/index.js'
 
 /** One row of a case's history, as written. */
 export type NewCaseEvent = typeof caseEvents.$inferInsert
+
+/** A case's row in the statistics (`case_stats`). */
+export type CaseStatsRow = typeof caseStats.$inferSelect
 
 /** Which deadline a case missed or is about to miss (two clocks, as help desks keep them). */
 export type CaseClock = 'first_response' | 'resolution'
@@ -13,8 +16,12 @@ export type CaseClock = 'first_response' | 'resolution'
  * these, so every change is handled alike and no service calls an alert or a statistic itself.
  */
 export type CaseChange =
-  /** `routedUnitId` is the local office the rule named, when an urgent case went above it at once */
-  | { kind: 'created'; caseId: string; urgent: boolean; routedUnitId: string | null }
+  /**
+   * `routedUnitId` is the local office the rule named, when an urgent case went above it at once;
+   * `statistics`, the case's statistics row as filed, known to the filing (the statistics need not
+   * read the new case back)
+   */
+  | { kind: 'created'; caseId: string; urgent: boolean; routedUnitId: string | null; statistics: CaseStatsRow }
   | { kind: 'status'; caseId: string; from: CaseStatus; to: CaseStatus; actor: string; public: boolean; note: string | null }
   | { kind: 'escalated'; caseId: string; fromUnitId: string | null; clock: CaseClock }
   | { kind: 'overdue'; caseId: string; clock: CaseClock }

@@ -92,7 +92,7 @@ async function checkDraft(tx: Tx, draft: CaseDraft): Promise<void> {
 
 async function unitById(tx: Tx, id: string) {
   const [unit] = await tx
-    .select({ id: units.id, name: units.name, parentId: units.parentId, institution: institutions.name })
+    .select({ id: units.id, name: units.name, parentId: units.parentId, institutionId: units.institutionId, institution: institutions.name })
     .from(units)
     .innerJoin(institutions, eq(institutions.id, units.institutionId))
     .where(eq(units.id, id))
@@ -178,7 +178,29 @@ export async function createCase(tx: Tx, draft: CaseDraft, ctx: CreateCaseContex
           },
         ]
       : []),
-  ], { kind: 'created', caseId: created.id, urgent, routedUnitId: escalateTo ? routedTo.id : null })
+  ], {
+    kind: 'created',
+    caseId: created.id,
+    urgent,
+    routedUnitId: escalateTo ? routedTo.id : null,
+    // the draft's department is the municipality's (checkDraft); nothing is acknowledged or closed yet
+    statistics: {
+      caseId: created.id,
+      day: guatemalaDate(ctx.now),
+      unitId: finalUnit.id,
+      institutionId: finalUnit.institutionId,
+      departmentCode: draft.department,
+      municipalityCode: draft.municipality,
+      sector: draft.sector,
+      category: draft.category,
+      status: values.status,
+      dueAt,
+      acknowledgedAt: null,
+      closedAt: null,
+      hoursToAcknowledge: null,
+      hoursToClose: null,
+    },
+  })
   // the voice note that is the account goes with the case like any other file
   const files = [...(draft.descriptionVoice ? [draft.descriptionVoice] : []), ...(draft.evidence ?? [])]
   if (files.length > 0) {

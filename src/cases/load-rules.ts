@@ -4,7 +4,7 @@ import { institutions, routingRules, units } from '../db/schema/index.js'
 import type { CaseFacts, RoutingRule } from './route-case.js'
 
 /** The unit a rule sends cases to, as a filing names it to the citizen. */
-export type RuleUnit = { id: string; name: string; parentId: string | null; institution: string }
+export type RuleUnit = { id: string; name: string; parentId: string | null; institutionId: string; institution: string }
 
 /** A rule in force, with its unit: a filing then needs no second read to name where the case went. */
 export type ActiveRule = RoutingRule & { unit: RuleUnit }
@@ -31,6 +31,7 @@ export async function loadActiveRules(db: DbOrTx, now: Date = new Date(), facts?
       note: routingRules.note,
       unitName: units.name,
       unitParentId: units.parentId,
+      institutionId: units.institutionId,
       institution: institutions.name,
     })
     .from(routingRules)
@@ -47,5 +48,5 @@ export async function loadActiveRules(db: DbOrTx, now: Date = new Date(), facts?
           )
         : open,
     )
-  return rows.map(({ unitName, unitParentId, institution, ...rule }) => ({ ...rule, unit: { id: rule.unitId, name: unitName, parentId: unitParentId, institution } }))
+  return rows.map(({ unitName, unitParentId, institutionId, institution, ...rule }) => ({ ...rule, unit: { id: rule.unitId, name: unitName, parentId: unitParentId, institutionId, institution } }))
 }

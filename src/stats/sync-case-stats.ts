@@ -160,6 +160,15 @@ export async function syncCaseStats(tx: DbOrTx, caseId: string): Promise<void> {
   await sendInOrder(statements)
 }
 
+/**
+ * Counts a case filed in this transaction, from its row as the filing knows it: what
+ * `syncCaseStats` would write, without reading the case back or locking (no other transaction can
+ * see a case not yet committed). One round trip.
+ */
+export async function addNewCaseStats(tx: DbOrTx, row: StatsRow): Promise<void> {
+  await sendInOrder([...monthlyUpserts(tx, row, 1), tx.insert(caseStats).values(row)])
+}
+
 /** Takes a case out of the statistics; call it before deleting the case (the row would cascade away). */
 export async function removeCaseStats(tx: DbOrTx, caseId: string): Promise<void> {
   const [before] = await lockStatsRow(tx, caseId)

@@ -132,6 +132,26 @@ describe.each(databaseKinds)('syncCaseStats moving a case on %s', (kind) => {
       expect(byUnit.filter((count) => count.month === '2026-06-01')).toEqual(inJune)
     })
   }
+
+  // last: the cases it files would stand in the counts the tests above compare whole
+  it('files a case\'s statistics row and counts as syncCaseStats computes them from the case', async () => {
+    // a plain case, and an urgent one (escalated at once to the unit above: status and unit differ)
+    const AUGUST = new Date('2026-08-04T03:30:00Z')
+    const codes = [...(await fileCases(database.db, 1, KIND, AUGUST)), ...(await fileCases(database.db, 1, { ...KIND, category: 'life_at_risk' }, AUGUST))]
+    for (const code of codes) {
+      const kase = await caseOf(code)
+      const rowOf = async () => (await database.db.select().from(caseStats).where(eq(caseStats.caseId, kase.id)))[0]
+      const filed = await rowOf()
+      const counts = await bothTables()
+      // computed again from the case and its events: nothing to move, nothing to change
+      await database.db.transaction((tx) => syncCaseStats(tx, kase.id))
+      expect(await rowOf()).toEqual(filed)
+      expect(await bothTables()).toEqual(counts)
+      expect(filed).toMatchObject({ day: '2026-08-03', unitId: kase.unitId, status: kase.status, dueAt: kase.dueAt, acknowledgedAt: null })
+    }
+    const { monthly } = await bothTables()
+    expect(monthly.filter((count) => count.month === '2026-08-01').reduce((sum, count) => sum + count.cases, 0)).toBe(2)
+  })
 })
 
 /** Resolves once another connection of this database waits on a row lock (up to 5 s). */
