@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'drizzle-orm'
-import { type Db, type DbOrTx, directQuery, type DirectQuery } from '../db/client.js'
+import { type Db, type DbOrTx, directQuery, type DirectQuery, rowsOf } from '../db/client.js'
 import type { InboundMessage } from './channel.js'
 import type { Session } from './engine/types.js'
 import { type AddParameter, enqueuePart, type OutboxMessage } from './outbox.js'
@@ -179,7 +179,7 @@ type ClaimRow = { inbound_id: string | null; contact_id: string; locale: string;
 export async function claimTurn(tx: DbOrTx, message: InboundMessage, options: { locale: string; at: Date; fresh: Session; inline: boolean }): Promise<TurnClaim | null> {
   const at = sql`${options.at.toISOString()}::timestamptz`
   const external = sql`${message.channel} and external_id = ${message.externalId}`
-  const result = await tx.execute(sql`with contact as (
+  const rows = (await rowsOf(tx, sql`with contact as (
       insert into contacts (channel, channel_user_id, display_name, locale, last_seen_at)
       select ${message.channel}, ${message.from.channelUserId}, ${message.from.displayName ?? null}, ${options.locale}, ${at}
       where not exists (select 1 from inbound_messages where channel = ${external})
@@ -196,8 +196,7 @@ export async function claimTurn(tx: DbOrTx, message: InboundMessage, options: { 
       on conflict (contact_id) do update set version = sessions.version
       returning state
     )
-    select (select id from inbound) as inbound_id, contact.id as contact_id, contact.locale, (select state from locked) as state from contact`)
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as ClaimRow[]
+    select (select id from inbound) as inbound_id, contact.id as contact_id, contact.locale, (select state from locked) as state from contact`)) as ClaimRow[]
   const [row] = rows
   if (!row || row.inbound_id === null) return null
   // PGlite and postgres.js both parse jsonb; a driver handing back text is parsed here

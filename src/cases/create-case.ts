@@ -1,7 +1,7 @@
 import { responsibleName } from './lookup-case.js'
-import { and, eq, inArray, isNull } from 'drizzle-orm'
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { z } from 'zod'
-import type { Tx } from '../db/client.js'
+import { rowsOf, type Tx } from '../db/client.js'
 import { IDENTITY_MODES, SECTORS, cases, categories, institutions, media, municipalities, units } from '../db/schema/index.js'
 import { NoRouteError, ValidationError } from '../domain-errors.js'
 import { guatemalaDate, guatemalaDateTime } from './guatemala-date.js'
@@ -75,19 +75,15 @@ function voiceOnly(draft: CaseDraft): boolean {
 }
 
 async function checkDraft(tx: Tx, draft: CaseDraft): Promise<void> {
-  // asked together: sent to the database in one round trip, checked in order
-  const [[municipality], [category]] = await Promise.all([
-    tx.select().from(municipalities).where(eq(municipalities.code, draft.municipality)),
-    tx
-      .select({ code: categories.code })
-      .from(categories)
-      .where(and(eq(categories.code, draft.category), inArray(categories.sector, [draft.sector, 'any']))),
-  ])
-  if (!municipality) throw new ValidationError(`unknown municipality ${draft.municipality}`)
-  if (municipality.departmentCode !== draft.department) {
+  // one statement: the municipality's department, and whether the category applies to the sector
+  const [row] = (await rowsOf(tx, sql`select
+      (select department_code from ${municipalities} where code = ${draft.municipality}) as department,
+      exists (select 1 from ${categories} where code = ${draft.category} and sector in (${draft.sector}, 'any')) as category`)) as { department: string | null; category: boolean }[]
+  if (!row || row.department === null) throw new ValidationError(`unknown municipality ${draft.municipality}`)
+  if (row.department !== draft.department) {
     throw new ValidationError(`municipality ${draft.municipality} is not in department ${draft.department}`)
   }
-  if (!category) throw new ValidationError(`unknown category ${draft.category} for sector ${draft.sector}`)
+  if (!row.category) throw new ValidationError(`unknown category ${draft.category} for sector ${draft.sector}`)
 }
 
 async function unitById(tx: Tx, id: string) {

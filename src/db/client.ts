@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
-import type { ExtractTablesWithRelations } from 'drizzle-orm'
+import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
@@ -83,6 +83,17 @@ export function directQuery(db: Db): DirectQuery {
     return (text, params) => postgresClient.unsafe(text, [...params], { prepare: true })
   }
   throw new Error('directQuery: the database is neither PGlite nor postgres.js')
+}
+
+/**
+ * Runs a statement written as SQL (drizzle's `sql` template) on `db` or a transaction and answers
+ * its rows as the driver gives them: postgres.js answers an array, PGlite an object with `rows`.
+ * Timestamps come back as the drivers give them (text under drizzle's postgres.js, Date on
+ * PGlite), so a caller that reads one converts it itself.
+ */
+export async function rowsOf(db: DbOrTx, query: SQL): Promise<unknown[]> {
+  const result: unknown = await db.execute(query)
+  return Array.isArray(result) ? result : (result as { rows: unknown[] }).rows
 }
 
 /** 50 ms, 100 ms, 200 ms … at most a second between attempts to reach PostgreSQL again. */

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { z } from 'zod'
-import type { DbOrTx } from '../../db/client.js'
+import { type DbOrTx, rowsOf } from '../../db/client.js'
 import { MARK, type MarkCode } from './protect-linked-cells.js'
 
 /** What is published of the months a window sums: the shown counts added up, and how many are withheld. */
@@ -68,7 +68,7 @@ const RowSchema = z.object({
 export async function windowParts(db: DbOrTx, publicationId: string, twelveFrom: string): Promise<WindowRow[]> {
   const in12 = sql`period >= ${twelveFrom}`
   const dueNumber = sql`jsonb_typeof(figures->'due') = 'number'`
-  const result = await db.execute(sql`select dimension, geo_level, department, geo, code,
+  const rows = await rowsOf(db, sql`select dimension, geo_level, department, geo, code,
       coalesce(sum(count) filter (where mark = 'shown'), 0) as shown,
       count(*) filter (where mark = 'small') as small,
       count(*) filter (where mark = 'complementary') as withheld,
@@ -86,7 +86,6 @@ export async function windowParts(db: DbOrTx, publicationId: string, twelveFrom:
     from stats_publication_cells
     where publication_id = ${publicationId}::uuid and period_kind = 'month'
     group by 1, 2, 3, 4, 5`)
-  const rows = Array.isArray(result) ? result : (result as { rows: unknown[] }).rows
   return rows.map((raw) => {
     const r = RowSchema.parse(raw)
     return {
