@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Database, Db } from '../../src/db/client.js'
+import type { Database, Db, Tx } from '../../src/db/client.js'
 import { caseEvents, caseStats, caseStatsMonthly, caseStatsMonthlyByUnit, cases, units } from '../../src/db/schema/index.js'
 import { seedDatabase } from '../../src/db/seed/load-seed.js'
 import { removeCaseStats, syncCaseStats } from '../../src/stats/sync-case-stats.js'
@@ -72,30 +72,38 @@ describe.each(databaseKinds)('syncCaseStats moving a case on %s', (kind) => {
     expect(rows).toEqual([{ caseId: (await caseOf(stays)).id }])
   })
 
+  /**
+   * Changes a case and syncs it in one transaction; before that commits, a second sync of the case
+   * starts on another connection and waits on the stats row the first locked. Answers how the
+   * second ended: 'synced', or its error.
+   */
+  const secondSyncWaitingOn = async (caseId: string, change: (tx: Tx) => Promise<unknown>): Promise<unknown> => {
+    let second: Promise<unknown> = Promise.resolve()
+    await database.db.transaction(async (one) => {
+      await change(one)
+      await syncCaseStats(one, caseId)
+      second = database.db
+        .transaction(async (other) => {
+          await other.execute(sql`set local lock_timeout = '10s'`)
+          await syncCaseStats(other, caseId)
+        })
+        .then(
+          () => 'synced',
+          (error: unknown) => error,
+        )
+      await untilOneWaitsOnALock(database.db)
+    })
+    return second
+  }
+
   if (kind === 'postgres') {
     it('writes a case\'s row as a change left it when a second sync of the case waited for that change to commit', async () => {
       // filed in a month of its own, so its counts are the only ones there
       const [code] = await fileCases(database.db, 1, KIND, MAY)
       const kase = await caseOf(code)
       const extended = new Date(MAY.getTime() + 30 * 24 * 3_600_000)
-      let second: Promise<unknown> = Promise.resolve()
-      await database.db.transaction(async (one) => {
-        await one.update(cases).set({ dueAt: extended }).where(eq(cases.id, kase.id))
-        await syncCaseStats(one, kase.id)
-        // On another connection, before this change commits: it waits on the stats row this sync
-        // locked, and must then read the case as this change left it, not as it was when it began.
-        second = database.db
-          .transaction(async (other) => {
-            await other.execute(sql`set local lock_timeout = '10s'`)
-            await syncCaseStats(other, kase.id)
-          })
-          .then(
-            () => 'synced',
-            (error: unknown) => error,
-          )
-        await untilOneWaitsOnALock(database.db)
-      })
-      expect(await second).toBe('synced')
+      // the waiting sync must read the case as this change left it, not as it was when it began
+      expect(await secondSyncWaitingOn(kase.id, (one) => one.update(cases).set({ dueAt: extended }).where(eq(cases.id, kase.id)))).toBe('synced')
       const [row] = await database.db.select({ dueAt: caseStats.dueAt }).from(caseStats).where(eq(caseStats.caseId, kase.id))
       expect(row?.dueAt).toEqual(extended)
       const { monthly, byUnit } = await bothTables()
@@ -108,24 +116,9 @@ describe.each(databaseKinds)('syncCaseStats moving a case on %s', (kind) => {
       const JUNE = new Date('2026-06-08T16:00:00Z')
       const [code] = await fileCases(database.db, 1, KIND, JUNE)
       const kase = await caseOf(code)
-      let second: Promise<unknown> = Promise.resolve()
-      await database.db.transaction(async (one) => {
-        // a new status: the case leaves its monthly row for another, its stats row is rewritten
-        await one.update(cases).set({ status: 'acknowledged' }).where(eq(cases.id, kase.id))
-        await syncCaseStats(one, kase.id)
-        second = database.db
-          .transaction(async (other) => {
-            await other.execute(sql`set local lock_timeout = '10s'`)
-            await syncCaseStats(other, kase.id)
-          })
-          .then(
-            () => 'synced',
-            (error: unknown) => error,
-          )
-        await untilOneWaitsOnALock(database.db)
-      })
-      // the waiting sync finds the row the change left (not a deleted one), and moves nothing again
-      expect(await second).toBe('synced')
+      // a new status: the case leaves its monthly row for another, its stats row is rewritten; the
+      // waiting sync finds the row the change left (not a deleted one), and moves nothing again
+      expect(await secondSyncWaitingOn(kase.id, (one) => one.update(cases).set({ status: 'acknowledged' }).where(eq(cases.id, kase.id)))).toBe('synced')
       const inJune = [{ month: '2026-06-01', unit: FILED_UNIT, status: 'acknowledged', cases: 1 }]
       const { monthly, byUnit } = await bothTables()
       expect(monthly.filter((count) => count.month === '2026-06-01')).toEqual(inJune)
