@@ -100,7 +100,7 @@ export type InputSpec = z.infer<typeof InputSpecSchema>
 
 
 /**
- * What a flow asks the runtime to do ("case.create"): any name the handler map main.ts hands the
+ * What a flow asks the runtime to do ("case.create"), which may be any name the handler map main.ts hands the
  * runtime has; validateEffects() checks every flow against that map at start-up.
  */
 export const EffectNameSchema = z.string().min(1)

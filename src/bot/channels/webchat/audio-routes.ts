@@ -9,7 +9,7 @@ const RANGE = /^bytes=(\d*)-(\d*)$/
 
 /**
  * `GET /audio/<locale>/<message.key>.ogg|mp3`: the recordings the web chat's play buttons fetch.
- * Only files in the start-up index are served, by their indexed path: any other name (a `..`, an
+ * Only files in the start-up index are served, by their indexed path; any other name (a `..`, an
  * encoded slash, a file added since) is not found, the same answer as a missing recording. One
  * byte range is honoured, as Safari's player asks for one before it plays anything.
  */
