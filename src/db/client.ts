@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
+import { PreparedPGlite } from './pglite-prepared.js'
 import { makePrivate, PRIVATE_DIR_MODE } from './private-files.js'
 import * as schema from './schema/index.js'
 
@@ -123,7 +124,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
   // PGlite does not create missing parent folders.
   if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE })
-  const client = options.dataDir === undefined ? new PGlite() : new PGlite(options.dataDir)
+  const client = options.dataDir === undefined ? new PreparedPGlite() : new PreparedPGlite(options.dataDir)
   const db = drizzlePglite(client, { schema })
   await migratePglite(db, { migrationsFolder })
   // PGlite creates its files 0666 (less the umask): a folder made before the process ran with
