@@ -15,6 +15,10 @@
  *     comma-separated list of them: webchat-citizens.ts);
  *  3. the same on PGlite: the app with DATA_DIR in a temporary folder (target ≥ 0.25 × the same
  *     pgbench figure).
+ *  4. unless BENCH_PGBENCH_LATENCY=0: the database alone at the citizens' concurrency, pgbench
+ *     tpcb-like with BENCH_CITIZENS clients (64) on a scale as large (pgbench's advice: a scale
+ *     at least the number of clients), its p50/p99 from its per-transaction log: what PostgreSQL
+ *     itself gives 64 clients that never pause, on the same machine, set beside the app's p99.
  *
  * Every citizen posts from its own loopback address (127.0.0.2 …) so the per-address limit of the
  * web chat (240 messages a minute) sees 64 clients, as it would on the internet; keep BENCH_ROUNDS
@@ -54,6 +58,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const PGBENCH_SECONDS = Number(process.env.BENCH_PGBENCH_SECONDS ?? 30)
 const PGBENCH_SCALE = Number(process.env.BENCH_PGBENCH_SCALE ?? 8)
 const PGBENCH_CLIENTS = 8
+/** whether pgbench is also run at the citizens' concurrency, for its latency (4. above) */
+const PGBENCH_LATENCY = process.env.BENCH_PGBENCH_LATENCY !== '0'
 /** which runs to make: `postgres`, `pglite` or both (the default), comma-separated */
 const DATABASES = new Set((process.env.BENCH_DATABASES ?? 'postgres,pglite').split(',').map((name) => name.trim()))
 /** a folder: the app child runs with --cpu-prof and its profiles are written there */
@@ -127,6 +133,32 @@ async function pgbench(serverCpuReader: ServerCpuReader | undefined): Promise<Ba
     if (!tps || !transactions) throw new Error(`no TPS in pgbench's output:\n${stdout}`)
     return { tps, serverUs: ((await serverMsPerSecond) * 1000) / tps, clientUs: (clientMs * 1000) / transactions }
   } finally {
+    await scratch.drop()
+  }
+}
+
+/**
+ * pgbench tpcb-like with as many clients as there are citizens, on a scale as large, on its own
+ * database: its transactions' p50 and p99 (ms) from its per-transaction log (`-l`, the third
+ * field is the latency in µs).
+ */
+async function pgbenchLatency(): Promise<{ tps: number; p50: number; p99: number }> {
+  const scratch = await createScratchDatabase('pgbench64')
+  const logDir = mkdtempSync(join(tmpdir(), 'dialogo-bench-pgbench-'))
+  try {
+    await run('pgbench', ['-i', '-q', '-s', String(CITIZENS), scratch.url])
+    const { stdout } = await run('pgbench', ['-c', String(CITIZENS), '-j', '2', '-T', String(PGBENCH_SECONDS), '-l', '--log-prefix', join(logDir, 'log'), scratch.url])
+    const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1])
+    const latencies = readdirSync(logDir).flatMap((file) =>
+      readFileSync(join(logDir, file), 'utf8')
+        .split('\n')
+        .filter((line) => line.length > 0)
+        .map((line) => Number(line.split(' ')[2]) / 1000),
+    )
+    if (!tps || latencies.length === 0) throw new Error(`no TPS or no log from pgbench:\n${stdout}`)
+    return { tps, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) }
+  } finally {
+    rmSync(logDir, { recursive: true, force: true })
     await scratch.drop()
   }
 }
@@ -278,6 +310,11 @@ async function main() {
   if (DATABASES.has('postgres')) await postgresRun(baseline, 'PostgreSQL', clients, serverCpu)
   if (DATABASES.has('postgres') && SOCKET_DIR) await postgresRun(baseline, 'PostgreSQL, Unix socket', clients, serverCpu, SOCKET_DIR)
   if (DATABASES.has('pglite')) await pgliteRun(baseline, clients[0] ?? 'net')
+  if (PGBENCH_LATENCY) {
+    console.log(`pgbench tpcb-like, ${CITIZENS} clients (as many as the citizens), scale ${CITIZENS}, ${PGBENCH_SECONDS} s, the database alone …`)
+    const alone = await pgbenchLatency()
+    console.log(`pgbench at ${CITIZENS} clients: ${alone.tps.toFixed(0)} TPS; p50 ${ms(alone.p50)}, p99 ${ms(alone.p99)} (the target for the app's p99 at this concurrency: < 50 ms)`)
+  }
   agent.destroy()
   console.log(`load average at the end: ${loadavg().map((load) => load.toFixed(2)).join(' ')}`)
 }
