@@ -118,6 +118,9 @@ function serverCpuRate(serverCpu: ServerCpu, seconds: number): Promise<number> {
   })
 }
 
+/** The TPS pgbench printed (NaN when it printed none). */
+const tpsOf = (stdout: string) => Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1])
+
 /** pgbench's tpcb-like script on its own database, created and dropped here. */
 async function pgbench(serverCpuReader: ServerCpuReader | undefined): Promise<Baseline> {
   const scratch = await createScratchDatabase('pgbench')
@@ -128,7 +131,7 @@ async function pgbench(serverCpuReader: ServerCpuReader | undefined): Promise<Ba
     const serverMsPerSecond = serverCpuRate(serverCpuReader && (() => serverCpuReader(scratch.name)), PGBENCH_SECONDS)
     const { stdout } = await run('pgbench', ['-c', String(PGBENCH_CLIENTS), '-j', '2', '-T', String(PGBENCH_SECONDS), scratch.url])
     const clientMs = reapedChildrenCpuMs() - clientBefore
-    const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1])
+    const tps = tpsOf(stdout)
     const transactions = Number(/number of transactions actually processed: (\d+)/.exec(stdout)?.[1])
     if (!tps || !transactions) throw new Error(`no TPS in pgbench's output:\n${stdout}`)
     return { tps, serverUs: ((await serverMsPerSecond) * 1000) / tps, clientUs: (clientMs * 1000) / transactions }
@@ -148,7 +151,7 @@ async function pgbenchLatency(): Promise<{ tps: number; p50: number; p99: number
   try {
     await run('pgbench', ['-i', '-q', '-s', String(CITIZENS), scratch.url])
     const { stdout } = await run('pgbench', ['-c', String(CITIZENS), '-j', '2', '-T', String(PGBENCH_SECONDS), '-l', '--log-prefix', join(logDir, 'log'), scratch.url])
-    const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1])
+    const tps = tpsOf(stdout)
     const latencies = readdirSync(logDir).flatMap((file) =>
       readFileSync(join(logDir, file), 'utf8')
         .split('\n')

@@ -66,12 +66,12 @@ export class PreparedPGlite extends PGlite {
     // the most recently used last: the first in the map is the one closed when the bound is reached
     this.#statements.delete(text)
     this.#statements.set(text, statement)
-    const values = params.map((value, index) => this.#serialized(value, statement.parameterTypes[index], options))
+    const values = params.map((value, index) => this.#serialized(value, statement.parameterTypes[index]))
     let answer: Awaited<ReturnType<PGlite['execProtocolStream']>>
     try {
       answer = await this.execProtocolStream(
         joined([protocol.serialize.bind({ statement: statement.name, values }), protocol.serialize.execute({}), protocol.serialize.sync()]),
-        { syncToFs: false, ...(options?.onNotice ? { onNotice: options.onNotice } : {}) },
+        protocolOptions(options),
       )
     } catch (error) {
       // A table changed under the statement so that its columns differ: PostgreSQL will not run
@@ -98,7 +98,7 @@ export class PreparedPGlite extends PGlite {
     const name = `dialogo_${++this.#names}`
     const answer = await this.execProtocolStream(
       joined([...closing, protocol.serialize.parse({ name, text }), protocol.serialize.describe({ type: 'S', name }), protocol.serialize.sync()]),
-      { syncToFs: false, ...(options?.onNotice ? { onNotice: options.onNotice } : {}) },
+      protocolOptions(options),
     )
     let parameterTypes: number[] = []
     let fields: Field[] = []
@@ -117,10 +117,10 @@ export class PreparedPGlite extends PGlite {
     this.execProtocolRawSync(joined([protocol.serialize.close({ type: 'S', name: statement.name }), protocol.serialize.sync()]))
   }
 
-  /** A parameter as PGlite's own `query` hands it over: null, its type's serializer, or its text. */
-  #serialized(value: unknown, type: number | undefined, options: QueryOptions | undefined): string | null {
+  /** A parameter as PGlite's own `query` hands it over: null, its type's serializer, or its text (serializers given per call go PGlite's own way). */
+  #serialized(value: unknown, type: number | undefined): string | null {
     if (value === null || value === undefined) return null
-    const serializer = type === undefined ? undefined : (options?.serializers?.[type] ?? this.serializers[type])
+    const serializer = type === undefined ? undefined : this.serializers[type]
     if (serializer) return serializer(value)
     return String(value)
   }
@@ -136,6 +136,11 @@ type PreparedStatement = { name: string; parameterTypes: number[]; fields: Field
 function preparable(options: QueryOptions | undefined): boolean {
   if (!options) return true
   return Object.keys(options).every((key) => key === 'rowMode' || key === 'parsers' || key === 'onNotice')
+}
+
+/** How a statement's messages are run: PGlite's own query syncs its files itself, after the statement; notices go where the call asked. */
+function protocolOptions(options: QueryOptions | undefined) {
+  return { syncToFs: false, ...(options?.onNotice ? { onNotice: options.onNotice } : {}) }
 }
 
 function isChangedResultType(error: unknown): boolean {
